@@ -20,6 +20,8 @@ type recorder struct {
 
 func (r *recorder) Helper() {}
 func (r *recorder) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }
 func (r *recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...) }
