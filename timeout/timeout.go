@@ -82,35 +82,31 @@ func wrapErr(ctx context.Context, limit time.Duration, err error) error {
 type body struct {
 	rc     io.ReadCloser
 	ctx    context.Context
-	cancel context.CancelFunc
+	cancel context.CancelFunc // idempotent
 	limit  time.Duration
-	done   atomic.Bool
+	closed atomic.Bool
 }
 
 func (b *body) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	switch {
 	case err == io.EOF:
-		b.release()
+		b.cancel()
 	case err != nil:
 		err = wrapErr(b.ctx, b.limit, err)
 	}
 	return n, err
 }
 
-// Close closes the underlying body, then releases the deadline. Closing
-// more than once closes the underlying body each time, as it would without
-// this wrapper, and releases the deadline once.
+// Close closes the underlying body once, then releases the deadline. Later
+// calls return nil.
 func (b *body) Close() error {
-	err := b.rc.Close()
-	b.release()
-	return err
-}
-
-func (b *body) release() {
-	if b.done.CompareAndSwap(false, true) {
-		b.cancel()
+	if !b.closed.CompareAndSwap(false, true) {
+		return nil
 	}
+	err := b.rc.Close()
+	b.cancel()
+	return err
 }
 
 // writableBody keeps the io.Writer of a 101 Switching Protocols body.
