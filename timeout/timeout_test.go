@@ -104,7 +104,7 @@ func TestBodyReadableAfterReturn(t *testing.T) {
 
 	req, err := http.NewRequest(http.MethodGet, srv.URL, nil)
 	require.NoError(t, err)
-	resp, err := timeout.New(10*time.Second)(tr).RoundTrip(req)
+	resp, err := timeout.New(10 * time.Second)(tr).RoundTrip(req)
 	require.NoError(t, err)
 	got, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
@@ -157,7 +157,9 @@ func TestCallerContextIsNotAnAttemptTimeout(t *testing.T) {
 	}{
 		{
 			give: "caller deadline",
-			ctx:  func() (context.Context, context.CancelFunc) { return context.WithTimeout(context.Background(), 30*time.Millisecond) },
+			ctx: func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 30*time.Millisecond)
+			},
 			want: context.DeadlineExceeded,
 		},
 		{
