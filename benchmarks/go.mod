@@ -1,0 +1,16 @@
+module github.com/roundtrip-go/roundtrip/benchmarks
+
+go 1.26
+
+replace github.com/roundtrip-go/roundtrip => ../
+
+require (
+	github.com/failsafe-go/failsafe-go v0.9.8
+	github.com/hashicorp/go-retryablehttp v0.7.8
+)
+
+require (
+	github.com/bits-and-blooms/bitset v1.24.4 // indirect
+	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
+	github.com/influxdata/tdigest v0.0.1 // indirect
+)

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/failsafe-go/failsafe-go/failsafehttp"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Retry settings every retrying library gets, each in its own terms. The
+// backoffs are far below the libraries' defaults so that the fault figures
+// finish in seconds; the ratios between libraries are what the table shows.
+const (
+	benchRetries    = 5
+	benchBackoffMin = time.Millisecond
+	benchBackoffMax = 16 * time.Millisecond
+	benchJitter     = 0.25
+)
+
+// library is one column of the table: a way to wrap a base RoundTripper.
+type library struct {
+	// Name heads the column and names the go test sub-benchmark.
+	Name string
+	// Retries is false for the raw base, which has no retry figures.
+	Retries bool
+	// StreamBound, when above 0, is what figure 4's streamed PUT may
+	// allocate through this library: our columns promise to stay under it.
+	StreamBound uint64
+	// Wrap returns the library's RoundTripper over base, set up for requests
+	// to baseURL (an absolute http URL without a path).
+	Wrap func(base http.RoundTripper, baseURL string) (http.RoundTripper, error)
+}
+
+// libraries returns the columns in table order.
+func libraries() []library {
+	return []library{
+		{Name: "raw", Wrap: wrapRaw},
+		{Name: "retryablehttp", Retries: true, Wrap: wrapRetryablehttp},
+		{Name: "failsafehttp", Retries: true, Wrap: wrapFailsafehttp},
+	}
+}
+
+// wrapRaw returns base itself: the floor every other column is measured
+// against.
+func wrapRaw(base http.RoundTripper, _ string) (http.RoundTripper, error) {
+	return base, nil
+}
+
+// wrapRetryablehttp returns go-retryablehttp's RoundTripper over base, with
+// its default exponential backoff (which has no jitter) and no logger.
+func wrapRetryablehttp(base http.RoundTripper, _ string) (http.RoundTripper, error) {
+	c := retryablehttp.NewClient()
+	c.HTTPClient = &http.Client{Transport: base}
+	c.Logger = nil
+	c.RetryMax = benchRetries
+	c.RetryWaitMin = benchBackoffMin
+	c.RetryWaitMax = benchBackoffMax
+	return &retryablehttp.RoundTripper{Client: c}, nil
+}
+
+// wrapFailsafehttp returns failsafe-go's failsafehttp RoundTripper over base
+// with the HTTP retry policy failsafehttp provides.
+func wrapFailsafehttp(base http.RoundTripper, _ string) (http.RoundTripper, error) {
+	policy := failsafehttp.NewRetryPolicyBuilder().
+		WithMaxRetries(benchRetries).
+		WithBackoff(benchBackoffMin, benchBackoffMax).
+		WithJitterFactor(benchJitter).
+		Build()
+	return failsafehttp.NewRoundTripper(base, policy), nil
+}
