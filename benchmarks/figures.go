@@ -12,13 +12,14 @@ import (
 
 // settings are the sizes of one run.
 type settings struct {
-	Rounds           int   // rounds of figures 1 to 4; the table shows medians
-	PerRequestN      int   // requests per round of figure 1
-	Clients          int   // parallel clients of figures 2 and 3
-	ThroughputN      int   // requests per round of figure 2
-	FaultRequests    int   // requests per round of figure 3
-	StreamSize       int64 // body size of figure 4
-	RetryAfterRounds int   // rounds of figure 5, which take seconds each
+	Rounds           int           // rounds of figures 1 to 4; the table shows medians
+	PerRequestN      int           // requests per round of figure 1
+	Clients          int           // parallel clients of figures 2 and 3
+	ThroughputN      int           // requests per round of figure 2
+	FaultRequests    int           // requests per round of figure 3
+	StreamSize       int64         // body size of figure 4
+	RetryAfterRounds int           // rounds of figure 5, which take seconds each
+	SettleLimit      time.Duration // figure 3's wait for goroutines to end
 }
 
 // defaultSettings returns the sizes of a default run (about a minute on two
@@ -27,12 +28,12 @@ func defaultSettings(quick bool) settings {
 	if quick {
 		return settings{
 			Rounds: 1, PerRequestN: 2000, Clients: 8, ThroughputN: 800,
-			FaultRequests: 40, StreamSize: 64 << 20, RetryAfterRounds: 1,
+			FaultRequests: 40, StreamSize: 64 << 20, RetryAfterRounds: 1, SettleLimit: 2 * time.Second,
 		}
 	}
 	return settings{
 		Rounds: 5, PerRequestN: 20000, Clients: 8, ThroughputN: 4000,
-		FaultRequests: 200, StreamSize: 64 << 20, RetryAfterRounds: 2,
+		FaultRequests: 200, StreamSize: 64 << 20, RetryAfterRounds: 2, SettleLimit: 2 * time.Second,
 	}
 }
 
@@ -163,7 +164,7 @@ func runFaulty(ctx context.Context, libs []library, s settings) ([]string, error
 		if !libs[i].Retries {
 			return nil
 		}
-		res, err := measureFaulty(ctx, libs[i], s.Clients, s.FaultRequests)
+		res, err := measureFaulty(ctx, libs[i], s.Clients, s.FaultRequests, s.SettleLimit)
 		if err != nil {
 			return err
 		}

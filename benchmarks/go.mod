@@ -7,6 +7,7 @@ replace github.com/roundtrip-go/roundtrip => ../
 require (
 	github.com/failsafe-go/failsafe-go v0.9.8
 	github.com/hashicorp/go-retryablehttp v0.7.8
+	go.uber.org/goleak v1.3.0
 )
 
 require (

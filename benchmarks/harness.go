@@ -148,12 +148,10 @@ const (
 	faultBodySize = 2 << 10
 )
 
-// settleLimit bounds the wait for goroutines to end after a run.
-const settleLimit = 2 * time.Second
-
 // measureFaulty sends requests GETs from clients goroutines through lib to a
-// fresh server that fails each request twice with 503 before 200.
-func measureFaulty(ctx context.Context, lib library, clients, requests int) (faultResult, error) {
+// fresh server that fails each request twice with 503 before 200. It waits
+// at most settleLimit for goroutines to end after the run.
+func measureFaulty(ctx context.Context, lib library, clients, requests int, settleLimit time.Duration) (faultResult, error) {
 	h := newFaultHandler(faultFailures, faultBodySize)
 	srv := startServer(h)
 	defer srv.Close()

@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// These tests run the harness on tiny inputs: they check that each figure's
+// work is done and counted right, never how fast it is.
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestMedian(t *testing.T) {
+	tests := []struct {
+		give []float64
+		want float64
+	}{
+		{give: []float64{3}, want: 3},
+		{give: []float64{5, 1, 3}, want: 3},
+		{give: []float64{4, 1, 3, 2}, want: 2.5},
+	}
+	for _, tt := range tests {
+		if got := median(tt.give); got != tt.want {
+			t.Errorf("median(%v) = %v; want %v", tt.give, got, tt.want)
+		}
+	}
+	if got := median(nil); !math.IsNaN(got) {
+		t.Errorf("median(nil) = %v; want NaN", got)
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	ds := make([]time.Duration, 100)
+	for i := range ds {
+		ds[i] = time.Duration(100-i) * time.Millisecond
+	}
+	tests := []struct {
+		give float64
+		want time.Duration
+	}{
+		{give: 50, want: 50 * time.Millisecond},
+		{give: 99, want: 99 * time.Millisecond},
+		{give: 100, want: 100 * time.Millisecond},
+		{give: 0.1, want: time.Millisecond},
+	}
+	for _, tt := range tests {
+		if got := percentile(ds, tt.give); got != tt.want {
+			t.Errorf("percentile(1..100 ms, %v) = %v; want %v", tt.give, got, tt.want)
+		}
+	}
+	if got := percentile(nil, 50); got != 0 {
+		t.Errorf("percentile(nil, 50) = %v; want 0", got)
+	}
+}
+
+func TestFormat(t *testing.T) {
+	tests := []struct {
+		give string
+		want string
+	}{
+		{give: formatNS(850), want: "850 ns"},
+		{give: formatNS(-850), want: "-850 ns"},
+		{give: formatNS(1240), want: "1.24 µs"},
+		{give: formatDuration(3100 * time.Microsecond), want: "3.10 ms"},
+		{give: formatDuration(1990 * time.Millisecond), want: "1.99 s"},
+		{give: formatBytes(512), want: "512 B"},
+		{give: formatBytes(71 << 10), want: "71 KiB"},
+		{give: formatBytes(64 << 20), want: "64.0 MiB"},
+		{give: signed(2, "2"), want: "+2"},
+		{give: signed(-2, "-2"), want: "-2"},
+	}
+	for _, tt := range tests {
+		if tt.give != tt.want {
+			t.Errorf("got %q; want %q", tt.give, tt.want)
+		}
+	}
+}
+
+func TestParseFigures(t *testing.T) {
+	tests := []struct {
+		give    string
+		want    []int
+		wantErr bool
+	}{
+		{give: "1,2,3,4,5", want: []int{1, 2, 3, 4, 5}},
+		{give: " 4 , 1,4", want: []int{4, 1}},
+		{give: "6", wantErr: true},
+		{give: "1,,2", wantErr: true},
+		{give: "x", wantErr: true},
+	}
+	for _, tt := range tests {
+		got, err := parseFigures(tt.give)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("parseFigures(%q) error = %v; want error %v", tt.give, err, tt.wantErr)
+			continue
+		}
+		if !tt.wantErr && !slices.Equal(got, tt.want) {
+			t.Errorf("parseFigures(%q) = %v; want %v", tt.give, got, tt.want)
+		}
+	}
+}
+
+func TestRetryAfterHeaders(t *testing.T) {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 300_000_000, time.FixedZone("X", 3600))
+	if got, want := retryAfterDelta(at), "1"; got != want {
+		t.Errorf("retryAfterDelta = %q; want %q", got, want)
+	}
+	if got, want := retryAfterDate(at), "Wed, 04 Mar 2026 04:06:09 GMT"; got != want {
+		t.Errorf("retryAfterDate = %q; want %q", got, want)
+	}
+	if got, want := untilNextSecond(at), 705*time.Millisecond; got != want {
+		t.Errorf("untilNextSecond = %v; want %v", got, want)
+	}
+}
+
+func TestStreamedBodyHidesLength(t *testing.T) {
+	req, err := http.NewRequest(http.MethodPut, "http://example.test/", streamedBody(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.GetBody != nil || req.ContentLength != 0 {
+		t.Errorf("got GetBody set %v, ContentLength %d; want no GetBody, 0", req.GetBody != nil, req.ContentLength)
+	}
+	n, err := io.Copy(io.Discard, req.Body)
+	if err != nil || n != 10 {
+		t.Errorf("got %d bytes, %v; want 10, nil", n, err)
+	}
+}
+
+func TestTracker(t *testing.T) {
+	tr := newTracker(memTransport{})
+	var resps []*http.Response
+	for range 3 {
+		req, err := http.NewRequest(http.MethodGet, memBaseURL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resps = append(resps, resp)
+	}
+	_ = resps[0].Body.Close()
+	_ = resps[0].Body.Close()
+	if got := tr.closeOpen(); got != 2 {
+		t.Errorf("closeOpen() = %d; want 2", got)
+	}
+	if got := tr.closeOpen(); got != 0 {
+		t.Errorf("second closeOpen() = %d; want 0", got)
+	}
+}
+
+func TestMeasurePerRequest(t *testing.T) {
+	for _, lib := range libraries() {
+		t.Run(lib.Name, func(t *testing.T) {
+			rt, err := lib.Wrap(memTransport{}, memBaseURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := measurePerRequest(rt, memBaseURL+"/items", 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.NS <= 0 || m.Allocs <= 0 {
+				t.Errorf("got %+v; want time and allocations above 0", m)
+			}
+		})
+	}
+}
+
+func TestMeasureThroughput(t *testing.T) {
+	h := newFaultHandler(0, 0)
+	srv := startServer(h)
+	defer srv.Close()
+	for _, lib := range libraries() {
+		t.Run(lib.Name, func(t *testing.T) {
+			base := newLoopbackTransport()
+			defer base.CloseIdleConnections()
+			rt, err := lib.Wrap(base, srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := h.total()
+			v, err := measureThroughput(context.Background(), rt, srv.URL+"/items", 3, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := h.total() - before; got != 20 || v <= 0 {
+				t.Errorf("got %d requests at %v/s; want 20 at above 0/s", got, v)
+			}
+		})
+	}
+}
+
+func TestMeasureFaulty(t *testing.T) {
+	const requests = 4
+	for _, lib := range libraries() {
+		t.Run(lib.Name, func(t *testing.T) {
+			res, err := measureFaulty(context.Background(), lib, 2, requests, 100*time.Millisecond)
+			if !lib.Retries {
+				if err == nil {
+					t.Error("got no error from a library without retries; want the 503")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := requests * (faultFailures + 1); res.Attempts != want {
+				t.Errorf("got %d attempts; want %d", res.Attempts, want)
+			}
+			if res.Conns < 1 || res.P50 <= 0 || res.P99 < res.P50 {
+				t.Errorf("got %+v; want a connection and 0 < p50 <= p99", res)
+			}
+		})
+	}
+}
+
+func TestMeasureStreamedPut(t *testing.T) {
+	for _, lib := range libraries() {
+		t.Run(lib.Name, func(t *testing.T) {
+			// measureStreamedPut checks that the server got every byte.
+			b, err := measureStreamedPut(context.Background(), lib, 1<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b == 0 {
+				t.Error("got 0 bytes allocated; want a count")
+			}
+		})
+	}
+}
+
+func TestMeasureRetryAfter(t *testing.T) {
+	zero := func(time.Time) string { return "0" }
+	for _, lib := range libraries() {
+		t.Run(lib.Name, func(t *testing.T) {
+			wait, err := measureRetryAfter(context.Background(), lib, zero)
+			if !lib.Retries {
+				if err == nil {
+					t.Error("got no error from a library without retries; want the 503")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wait <= 0 {
+				t.Errorf("got wait %v; want above 0", wait)
+			}
+		})
+	}
+}
+
+func TestRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every figure but 5; skipped with -short")
+	}
+	s := settings{
+		Rounds: 2, PerRequestN: 20, Clients: 2, ThroughputN: 20,
+		FaultRequests: 4, StreamSize: 1 << 20, RetryAfterRounds: 1, SettleLimit: 100 * time.Millisecond,
+	}
+	var out, progress bytes.Buffer
+	libs := libraries()
+	if err := run(&out, &progress, libs, s, []int{1, 2, 3, 4}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var rows []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "| ") {
+			rows = append(rows, l)
+		}
+	}
+	if len(rows) != 6 {
+		t.Fatalf("got %d table rows; want 6 (header, rule, 4 figures):\n%s", len(rows), out.String())
+	}
+	for _, r := range rows {
+		if got, want := strings.Count(r, " | "), len(libs); got != want {
+			t.Errorf("got %d cell separators in %q; want %d", got, r, want)
+		}
+		if strings.Contains(r, "error") {
+			t.Errorf("got an error cell in %q", r)
+		}
+	}
+}
