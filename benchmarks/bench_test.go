@@ -16,10 +16,7 @@ import (
 func BenchmarkPerRequest(b *testing.B) {
 	for _, lib := range libraries() {
 		b.Run(lib.Name, func(b *testing.B) {
-			rt, err := lib.Wrap(memTransport{}, memBaseURL)
-			if err != nil {
-				b.Fatal(err)
-			}
+			rt := wrap(b, lib, memTransport{}, memBaseURL)
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
@@ -38,12 +35,7 @@ func BenchmarkLoopback(b *testing.B) {
 	defer srv.Close()
 	for _, lib := range libraries() {
 		b.Run(lib.Name, func(b *testing.B) {
-			base := newLoopbackTransport()
-			defer base.CloseIdleConnections()
-			rt, err := lib.Wrap(base, srv.URL)
-			if err != nil {
-				b.Fatal(err)
-			}
+			rt := wrapLoopback(b, lib, srv.URL)
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.SetParallelism(4)
@@ -71,12 +63,9 @@ func BenchmarkFaulty(b *testing.B) {
 			srv := startServer(newFaultHandler(faultFailures, faultBodySize))
 			defer srv.Close()
 			base := newLoopbackTransport()
+			b.Cleanup(base.CloseIdleConnections)
 			tr := newTracker(base)
-			defer base.CloseIdleConnections()
-			rt, err := lib.Wrap(tr, srv.URL)
-			if err != nil {
-				b.Fatal(err)
-			}
+			rt := wrap(b, lib, tr, srv.URL)
 			ctx := context.Background()
 			b.ReportAllocs()
 			i := 0
@@ -100,12 +89,7 @@ func BenchmarkStreamedPUT(b *testing.B) {
 	defer srv.Close()
 	for _, lib := range libraries() {
 		b.Run(lib.Name, func(b *testing.B) {
-			base := newLoopbackTransport()
-			defer base.CloseIdleConnections()
-			rt, err := lib.Wrap(base, srv.URL)
-			if err != nil {
-				b.Fatal(err)
-			}
+			rt := wrapLoopback(b, lib, srv.URL)
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.SetBytes(size)
