@@ -32,7 +32,7 @@ func defaultSettings(quick bool) settings {
 		}
 	}
 	return settings{
-		Rounds: 5, PerRequestN: 20000, Clients: 8, ThroughputN: 4000,
+		Rounds: 5, PerRequestN: 50000, Clients: 8, ThroughputN: 8000,
 		FaultRequests: 200, StreamSize: 64 << 20, RetryAfterRounds: 2, SettleLimit: 2 * time.Second,
 	}
 }
