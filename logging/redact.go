@@ -229,7 +229,9 @@ func (r *redactor) secrets(u *url.URL, dst []string) []string {
 		return dst
 	}
 	if u.User != nil {
-		dst = append(dst, u.User.Username())
+		// Decoded, and escaped as the URL's string form writes them.
+		escUser, escPass, _ := strings.Cut(u.User.String(), ":")
+		dst = append(dst, u.User.Username(), escUser, escPass)
 		if p, ok := u.User.Password(); ok {
 			dst = append(dst, p)
 		}

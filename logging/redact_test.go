@@ -1,0 +1,190 @@
+package logging
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func newRedactor(opts ...Option) *redactor {
+	c := newConfig(opts)
+	return &redactor{headers: c.headers, params: c.params}
+}
+
+func TestRedactURL(t *testing.T) {
+	tests := []struct {
+		give string
+		want string
+	}{
+		{give: "https://api.example.test/v1/items?page=2&sort=name", want: "https://api.example.test/v1/items?page=2&sort=name"},
+		{give: "https://user:pw@h.test/p", want: "https://REDACTED@h.test/p"},
+		{give: "https://user@h.test/p", want: "https://REDACTED@h.test/p"},
+		{give: "https://h.test/?api_key=s&page=2", want: "https://h.test/?api_key=REDACTED&page=2"},
+		{give: "https://h.test/?API_KEY=s&Token=t&SIG=u", want: "https://h.test/?API_KEY=REDACTED&Token=REDACTED&SIG=REDACTED"},
+		{give: "https://h.test/?apikey=1&key=2&access_token=3&signature=4&password=5&secret=6", want: "https://h.test/?apikey=REDACTED&key=REDACTED&access_token=REDACTED&signature=REDACTED&password=REDACTED&secret=REDACTED"},
+		{give: "https://h.test/?api%5Fkey=s&x=%20y", want: "https://h.test/?api%5Fkey=REDACTED&x=%20y"},
+		{give: "https://h.test/?a=1;token=s", want: "https://h.test/?a=1;token=REDACTED"},
+		{give: "https://h.test/?sig=a&sig=b&q=c", want: "https://h.test/?sig=REDACTED&sig=REDACTED&q=c"},
+		{give: "https://h.test/?token&q=1", want: "https://h.test/?token&q=1"},
+		{give: "https://h.test/?keyboard=1&monkey=2&tokens=3", want: "https://h.test/?keyboard=1&monkey=2&tokens=3"},
+		{give: "https://h.test/cb#access_token=s&state=x", want: "https://h.test/cb#access_token=REDACTED&state=x"},
+		{give: "https://h.test/cb#section-2", want: "https://h.test/cb#section-2"},
+		{give: "http:user:pw@h.test/p", want: "http:REDACTED@h.test/p"},
+		{give: "https://u:p@h.test/a%2Fb?token=t&q=%E2%82%AC#x", want: "https://REDACTED@h.test/a%2Fb?token=REDACTED&q=%E2%82%AC#x"},
+		{give: "/relative?secret=s", want: "/relative?secret=REDACTED"},
+	}
+	r := newRedactor()
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			u, err := url.Parse(tt.give)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.url(u); got != tt.want {
+				t.Errorf("got %q; want %q", got, tt.want)
+			}
+		})
+	}
+	if got := r.url(nil); got != "" {
+		t.Errorf("got %q for a nil URL; want empty", got)
+	}
+}
+
+func TestRedactURLAllocations(t *testing.T) {
+	u, err := url.Parse("https://api.example.test/v1/items?page=2&sort=name&keyboard=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRedactor()
+	// Nothing to redact: only u.String's own allocation.
+	want := testing.AllocsPerRun(100, func() { _ = u.String() })
+	if got := testing.AllocsPerRun(100, func() { _ = r.url(u) }); got != want {
+		t.Errorf("got %v allocations; want %v, as for u.String()", got, want)
+	}
+}
+
+func TestRedactText(t *testing.T) {
+	reqURL, _ := url.Parse("https://bob:hunter2@h.test/v1?api_key=KEY123&page=2")
+	tests := []struct {
+		give string
+		want string
+	}{
+		{give: "plain error", want: "plain error"},
+		{give: `Get "https://bob:hunter2@h.test/v1?api_key=KEY123&page=2": refused`, want: `Get "https://REDACTED@h.test/v1?api_key=REDACTED&page=2": refused`},
+		{give: "redirect to https://x:y@other.test/?token=T1&a=b failed", want: "redirect to https://REDACTED@other.test/?token=REDACTED&a=b failed"},
+		{give: "GET /v1?api_key=KEY123 as bob: 500", want: "GET /v1?api_key=REDACTED as REDACTED: 500"},
+		{give: "key KEY123 rejected", want: "key REDACTED rejected"},
+		{give: "ws://h.test/%zz?sig=bad%", want: "ws://h.test/%zz?sig=REDACTED"},
+	}
+	r := newRedactor()
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			if got := r.text(tt.give, reqURL); got != tt.want {
+				t.Errorf("got %q; want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRedactErrText(t *testing.T) {
+	r := newRedactor()
+	reqURL, _ := url.Parse("https://h.test/")
+	// The *url.Error names another URL (a redirect, say) whose secret value
+	// also appears unquoted.
+	err := fmt.Errorf("wrapped: %w; pw was s3cr3tpw", &url.Error{Op: "Get", URL: "https://u:s3cr3tpw@h.test/", Err: errors.New("EOF")})
+	got := r.errText(err, reqURL)
+	if strings.Contains(got, "s3cr3tpw") {
+		t.Errorf("got %q; want the password redacted", got)
+	}
+}
+
+func TestHeaderValue(t *testing.T) {
+	reqURL, _ := url.Parse("https://h.test/?token=TOK")
+	tests := []struct {
+		name   string
+		values []string
+		want   string
+	}{
+		{name: "Authorization", values: []string{"Bearer x"}, want: "REDACTED"},
+		{name: "authorization", values: []string{"Basic x"}, want: "REDACTED"},
+		{name: "PROXY-AUTHORIZATION", values: []string{"x"}, want: "REDACTED"},
+		{name: "Cookie", values: []string{"a=b"}, want: "REDACTED"},
+		{name: "Set-Cookie", values: []string{"a=b", "c=d"}, want: "REDACTED"},
+		{name: "api-auth-id", values: []string{"x"}, want: "REDACTED"},
+		{name: "Api-Auth-Signature", values: []string{"x"}, want: "REDACTED"},
+		{name: "x-api-key", values: []string{"x"}, want: "REDACTED"},
+		{name: "X-Custom-Secret", values: []string{"x"}, want: "REDACTED"},
+		{name: "Accept", values: []string{"a", "b"}, want: "a, b"},
+		{name: "Referer", values: []string{"https://h.test/?token=TOK&q=1"}, want: "https://h.test/?token=REDACTED&q=1"},
+		{name: "X-Echo", values: []string{"TOK"}, want: "REDACTED"},
+	}
+	r := newRedactor(WithRedactedHeaders("x-custom-secret", ""))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := r.headerValue(tt.name, tt.values, reqURL); got != tt.want {
+				t.Errorf("got %q; want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// plant returns base with secret as the user name and password, as the
+// value of a secret query parameter and of a secret fragment parameter.
+func plant(base *url.URL, name, secret string) *url.URL {
+	u := *base
+	u.User = url.UserPassword(secret, secret)
+	pair := name + "=" + url.QueryEscape(secret)
+	if u.RawQuery == "" {
+		u.RawQuery = pair
+	} else {
+		u.RawQuery += "&" + pair
+	}
+	if u.Fragment == "" {
+		// Fragment holds the decoded form; the name is written decoded.
+		fname, _ := url.QueryUnescape(name)
+		u.Fragment = fname + "=" + url.QueryEscape(secret)
+		u.RawFragment = ""
+	}
+	return &u
+}
+
+var fuzzNames = append(append([]string(nil), defaultRedactedQueryParams...), "Api_Key", "TOKEN", "api%5Fkey", "Session_ID")
+
+// FuzzRedactURL checks that redaction never panics and that its output does
+// not depend on the planted secret values at all: the output for a URL
+// with secret s equals the output with a placeholder, so no trace of s
+// survives, in any encoding.
+func FuzzRedactURL(f *testing.F) {
+	f.Add("https://api.example.test/v1/items?page=2", uint8(0), "hunter2")
+	f.Add("http://h.test/?a=1;b=2#frag", uint8(3), "s e&c=r;e#t")
+	f.Add("https://h.test/p%2Fq?token=x&api_key=y", uint8(10), "%zz")
+	f.Add("http:opaque@h.test/x?sig=1", uint8(6), "ünïcode")
+	f.Add("/relative/path?", uint8(12), "")
+	f.Add("https://[::1]:8080/?q=%ZZ", uint8(1), "REDACTED")
+	r := newRedactor(WithRedactedQueryParams("session_id"))
+	f.Fuzz(func(t *testing.T, raw string, nameIdx uint8, secret string) {
+		base, err := url.Parse(raw)
+		if err != nil {
+			return
+		}
+		name := fuzzNames[int(nameIdx)%len(fuzzNames)]
+		got := r.url(plant(base, name, secret))
+		want := r.url(plant(base, name, "placeholder"))
+		if got != want {
+			t.Errorf("redacting %q with secret %q: got %q; want %q, as with a placeholder", raw, secret, got, want)
+		}
+		// Text redaction of a message quoting the URL must not panic and
+		// must keep the secret out, in the encodings the URL uses.
+		u := plant(base, name, secret)
+		msg := r.text(fmt.Sprintf("Get %q: refused", u.String()), u)
+		if len(secret) >= 6 && !strings.Contains(raw, secret) && !strings.Contains(redacted, secret) {
+			for _, form := range []string{url.QueryEscape(secret), url.UserPassword("", secret).String()[1:]} {
+				if strings.Contains(strings.ReplaceAll(msg, redacted, "\x00"), form) && !strings.Contains(fmt.Sprintf("Get %q: refused", base.String()), form) {
+					t.Errorf("secret %q survives in %q", form, msg)
+				}
+			}
+		}
+	})
+}
