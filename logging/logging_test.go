@@ -60,6 +60,19 @@ func (b *syncBuffer) events(t *testing.T) []map[string]any {
 	return out
 }
 
+// only asserts that exactly one event was written and that none of secrets
+// appears anywhere in the output, and returns the event.
+func (b *syncBuffer) only(t *testing.T, secrets ...string) map[string]any {
+	t.Helper()
+	out := b.String()
+	for _, s := range secrets {
+		assert.NotContains(t, out, s)
+	}
+	events := b.events(t)
+	require.Len(t, events, 1, "got %d events; want 1", len(events))
+	return events[0]
+}
+
 // newLogger returns a JSON logger at lvl writing to a fresh buffer.
 func newLogger(lvl zerolog.Level) (zerolog.Logger, *syncBuffer) {
 	buf := &syncBuffer{}
@@ -108,15 +121,9 @@ func TestRedactsSecretsEverywhere(t *testing.T) {
 			_, got := roundTrip(t, rt, req)
 			assert.Equal(t, `{"items":[]}`, string(got))
 
-			out := buf.String()
-			for _, s := range secrets {
-				assert.NotContains(t, out, s)
-			}
-			assert.Contains(t, out, "REDACTED")
-			assert.Contains(t, out, "page=2")
-			events := buf.events(t)
-			require.Len(t, events, 1)
-			e := events[0]
+			e := buf.only(t, secrets...)
+			assert.Contains(t, buf.String(), "REDACTED")
+			assert.Contains(t, buf.String(), "page=2")
 			assert.Equal(t, "https://REDACTED@api.example.test/v1/items?page=2&api_key=REDACTED&Token=REDACTED", e["url"])
 			if lvl > zerolog.DebugLevel {
 				assert.NotContains(t, e, "request_headers")
@@ -150,11 +157,7 @@ func TestRedactionOptions(t *testing.T) {
 	req.Header.Set("X-Api-Key", "APIKEYSECRET")
 	roundTrip(t, rt, req)
 
-	out := buf.String()
-	for _, s := range []string{"SESSIONSECRET", "HEADERSECRET", "APIKEYSECRET"} {
-		assert.NotContains(t, out, s)
-	}
-	e := buf.events(t)[0]
+	e := buf.only(t, "SESSIONSECRET", "HEADERSECRET", "APIKEYSECRET")
 	assert.Equal(t, "http://example.test/?SESSION_ID=REDACTED&page=3", e["url"])
 	reqH, _ := e["request_headers"].(map[string]any)
 	assert.Equal(t, "REDACTED", reqH["X-Session"])
@@ -223,12 +226,7 @@ func TestTransportError(t *testing.T) {
 			assert.Nil(t, resp)
 			assert.Same(t, tt.give, err, "got error %v; want the same value next returned", err)
 
-			out := buf.String()
-			assert.NotContains(t, out, "PASSSECRET")
-			assert.NotContains(t, out, "APIKEYSECRET")
-			events := buf.events(t)
-			require.Len(t, events, 1)
-			e := events[0]
+			e := buf.only(t, "PASSSECRET", "APIKEYSECRET")
 			assert.Equal(t, "error", e["level"])
 			assert.NotContains(t, e, "status")
 			msg, _ := e["error"].(string)
