@@ -1,0 +1,132 @@
+package retry
+
+import (
+	"net/http"
+	"slices"
+	"sync"
+
+	"github.com/failsafe-go/failsafe-go"
+)
+
+// executorTransport runs failsafe-go policies that are not ours (circuit
+// breakers, bulkheads, rate limiters, hedges, timeouts, foreign retry
+// policies) around next.
+type executorTransport struct {
+	next     http.RoundTripper
+	executor failsafe.Executor[*http.Response]
+}
+
+var _ http.RoundTripper = (*executorTransport)(nil)
+
+func newExecutorTransport(policies []failsafe.Policy[*http.Response], next http.RoundTripper) *executorTransport {
+	return &executorTransport{next: next, executor: failsafe.With(slices.Clone(policies)...)}
+}
+
+func (t *executorTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c := &execCall{next: t.next, req: req}
+	resp, err := t.executor.WithContext(req.Context()).GetWithExecution(c.attempt)
+	return c.finish(resp, err)
+}
+
+// execCall is one request through an executorTransport. It keeps every
+// response an attempt produced until it is either returned or discarded.
+type execCall struct {
+	next http.RoundTripper
+	req  *http.Request
+
+	mu       sync.Mutex
+	started  int // attempts started
+	inflight int
+	done     bool
+	held     []*http.Response
+}
+
+// attempt is the function the executor runs, once per attempt (hedges run
+// it concurrently).
+func (c *execCall) attempt(exec failsafe.Execution[*http.Response]) (*http.Response, error) {
+	c.mu.Lock()
+	c.started++
+	n := c.started
+	var stale []*http.Response
+	if c.inflight == 0 {
+		// A new attempt while none runs: the results so far were failures.
+		stale, c.held = c.held, nil
+	}
+	c.inflight++
+	c.mu.Unlock()
+	for _, r := range stale {
+		discard(r)
+	}
+
+	ctx := exec.Context()
+	if n > 1 || Attempt(ctx) == 0 {
+		ctx = withAttempt(ctx, exec.Attempts())
+	}
+	r := c.req.WithContext(ctx)
+	if n > 1 && hasBody(c.req) {
+		if c.req.GetBody == nil {
+			c.end()
+			return nil, errBodyNotReplayable
+		}
+		body, err := c.req.GetBody()
+		if err != nil {
+			c.end()
+			return nil, err
+		}
+		r.Body = body
+	}
+	resp, err := c.next.RoundTrip(r)
+	if err == nil && resp != nil {
+		if ei, ok := exec.(interface{ DeferCancel() func() }); ok {
+			// Keep the attempt's context alive until the body is done.
+			withRelease(resp, ei.DeferCancel())
+		}
+	}
+
+	c.mu.Lock()
+	c.inflight--
+	late := c.done
+	if !late && resp != nil {
+		c.held = append(c.held, resp)
+	}
+	c.mu.Unlock()
+	if late && resp != nil {
+		discard(resp) // the executor returned without this attempt
+		return nil, errBodyNotReplayable
+	}
+	return resp, err
+}
+
+func (c *execCall) end() {
+	c.mu.Lock()
+	c.inflight--
+	c.mu.Unlock()
+}
+
+// finish discards every response but the one returned, closes the caller's
+// body if no attempt ran, and wraps an error.
+func (c *execCall) finish(resp *http.Response, err error) (*http.Response, error) {
+	c.mu.Lock()
+	c.done = true
+	held, started := c.held, c.started
+	c.held = nil
+	c.mu.Unlock()
+	if err != nil {
+		resp = nil
+	}
+	for _, h := range held {
+		if h != resp {
+			discard(h)
+		}
+	}
+	if started == 0 && c.req.Body != nil {
+		_ = c.req.Body.Close() // no attempt took it over
+	}
+	if err != nil {
+		return nil, giveUp(started, "", err)
+	}
+	if resp == nil {
+		return nil, giveUp(started, "", errNoResponse)
+	}
+	return resp, nil
+}
