@@ -19,6 +19,11 @@ const message = "http request"
 // through it. The fields, levels, redaction and timing are described in
 // the package documentation.
 //
+// The logger's level decides what is logged: at info, warn or error only
+// the events of those levels, without the debug fields; at debug or trace,
+// every event with the debug fields. Note that [zerolog.New] starts at trace
+// level: use logger.Level(zerolog.InfoLevel) for plain access logs.
+//
 // A zero or disabled logger (such as [zerolog.Nop]) is valid and logs
 // nothing, at no cost. A nil next means [http.DefaultTransport]. The
 // options add to the defaults; nil options are ignored.

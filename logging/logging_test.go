@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
@@ -23,6 +24,7 @@ import (
 	"github.com/roundtrip-go/roundtrip/logging"
 	"github.com/roundtrip-go/roundtrip/middleware"
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
+	"github.com/roundtrip-go/roundtrip/retry"
 )
 
 func TestMain(m *testing.M) {
@@ -495,4 +497,34 @@ func TestNilNext(t *testing.T) {
 	_, got := roundTrip(t, logging.New(logger)(nil), req)
 	assert.Equal(t, "from server", string(got))
 	assert.Equal(t, float64(200), buf.events(t)[0]["status"])
+}
+
+func TestAttemptUnderRetry(t *testing.T) {
+	logger, buf := newLogger(zerolog.InfoLevel)
+	base := middlewaretest.NewTransport(
+		middlewaretest.Reply{Status: http.StatusServiceUnavailable, Body: "busy"},
+		middlewaretest.Reply{Status: http.StatusOK, Body: "ok"},
+	)
+	rt := retry.New(retry.WithMaxRetries(1), retry.WithBackoff(time.Millisecond, time.Millisecond))(
+		logging.New(logger)(base))
+	req, err := http.NewRequest(http.MethodGet, "http://example.test/", nil)
+	require.NoError(t, err)
+	_, got := roundTrip(t, rt, req)
+	assert.Equal(t, "ok", string(got))
+
+	events := buf.events(t)
+	require.Len(t, events, 2, "got %d events; want one per attempt", len(events))
+	tests := []struct {
+		give  map[string]any
+		want  float64
+		level string
+	}{
+		{give: events[0], want: 1, level: "error"},
+		{give: events[1], want: 2, level: "info"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.give["attempt"], "got attempt %v; want %v", tt.give["attempt"], tt.want)
+		assert.Equal(t, tt.level, tt.give["level"])
+	}
+	assert.Equal(t, 0, base.Unclosed())
 }

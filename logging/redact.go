@@ -49,11 +49,12 @@ func (r *redactor) secretParam(raw string) bool {
 // pairs: Go's own parser rejects ;, but a server may honour it, so a secret
 // after a ; is redacted too.
 func nextPair(s string) (pair string, sep byte, rest string, more bool) {
-	i := strings.IndexAny(s, "&;")
-	if i < 0 {
-		return s, 0, "", false
+	for i := 0; i < len(s); i++ {
+		if s[i] == '&' || s[i] == ';' {
+			return s[:i], s[i], s[i+1:], true
+		}
 	}
-	return s[:i], s[i], s[i+1:], true
+	return s, 0, "", false
 }
 
 // hasSecretParam reports whether the raw query (or fragment) s has a pair
