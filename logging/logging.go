@@ -109,7 +109,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // head adds the fields known when RoundTrip returns. At debug it adds the
 // headers and the request body excerpt too.
 func (t *transport) head(e *zerolog.Event, req *http.Request, resp *http.Response, lowest zerolog.Level) {
-	e.Str("method", req.Method).Str("url", t.red.url(req.URL))
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet // as net/http reads an empty method
+	}
+	e.Str("method", method).Str("url", t.red.url(req.URL))
 	if resp != nil {
 		e.Int("status", resp.StatusCode)
 	}

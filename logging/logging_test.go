@@ -189,6 +189,7 @@ func TestLevels(t *testing.T) {
 			rt := logging.New(logger)(middlewaretest.NewTransport(middlewaretest.Reply{Status: tt.give, Body: "b"}))
 			req, err := http.NewRequest(http.MethodGet, "http://example.test/path?q=1", nil)
 			require.NoError(t, err)
+			req.Method = "" // means GET
 			resp, _ := roundTrip(t, rt, req)
 			assert.Equal(t, tt.give, resp.StatusCode)
 
