@@ -29,7 +29,7 @@ const message = "http request"
 // options add to the defaults; nil options are ignored.
 func New(logger zerolog.Logger, opts ...Option) middleware.Middleware {
 	c := newConfig(opts)
-	red := &redactor{headers: c.headers, params: c.params}
+	red := newRedactor(c.headers, c.params)
 	return func(next http.RoundTripper) http.RoundTripper {
 		if next == nil {
 			next = http.DefaultTransport

@@ -16,6 +16,32 @@ const redacted = "REDACTED"
 type redactor struct {
 	headers []string // header names, compared case-insensitively
 	params  []string // query parameter names, compared case-insensitively
+
+	// With only ASCII names (the usual case), a name whose length no
+	// parameter has is rejected without comparing: paramLens has bit n set
+	// when a parameter is n bytes long (n < 64).
+	paramsASCII bool
+	paramLens   uint64
+}
+
+func newRedactor(headers, params []string) *redactor {
+	r := &redactor{headers: headers, params: params, paramsASCII: true}
+	for _, p := range params {
+		if !isASCII(p) || len(p) >= 64 {
+			r.paramsASCII = false
+		}
+		r.paramLens |= 1 << (len(p) & 63)
+	}
+	return r
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // secretHeader reports whether the header name's values are secret.
@@ -36,6 +62,10 @@ func (r *redactor) secretParam(raw string) bool {
 		if dec, err := url.QueryUnescape(raw); err == nil {
 			name = dec
 		}
+	}
+	// An ASCII name can only fold to a name of its own length.
+	if r.paramsASCII && isASCII(name) && (len(name) >= 64 || r.paramLens&(1<<len(name)) == 0) {
+		return false
 	}
 	for _, p := range r.params {
 		if strings.EqualFold(name, p) {

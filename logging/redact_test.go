@@ -8,9 +8,9 @@ import (
 	"testing"
 )
 
-func newRedactor(opts ...Option) *redactor {
+func testRedactor(opts ...Option) *redactor {
 	c := newConfig(opts)
-	return &redactor{headers: c.headers, params: c.params}
+	return newRedactor(c.headers, c.params)
 }
 
 func TestRedactURL(t *testing.T) {
@@ -35,7 +35,7 @@ func TestRedactURL(t *testing.T) {
 		{give: "https://u:p@h.test/a%2Fb?token=t&q=%E2%82%AC#x", want: "https://REDACTED@h.test/a%2Fb?token=REDACTED&q=%E2%82%AC#x"},
 		{give: "/relative?secret=s", want: "/relative?secret=REDACTED"},
 	}
-	r := newRedactor()
+	r := testRedactor()
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
 			u, err := url.Parse(tt.give)
@@ -57,7 +57,7 @@ func TestRedactURLAllocations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := newRedactor()
+	r := testRedactor()
 	// Nothing to redact: only u.String's own allocation.
 	want := testing.AllocsPerRun(100, func() { _ = u.String() })
 	if got := testing.AllocsPerRun(100, func() { _ = r.url(u) }); got != want {
@@ -78,7 +78,7 @@ func TestRedactText(t *testing.T) {
 		{give: "key KEY123 rejected", want: "key REDACTED rejected"},
 		{give: "ws://h.test/%zz?sig=bad%", want: "ws://h.test/%zz?sig=REDACTED"},
 	}
-	r := newRedactor()
+	r := testRedactor()
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
 			if got := r.text(tt.give, reqURL); got != tt.want {
@@ -89,7 +89,7 @@ func TestRedactText(t *testing.T) {
 }
 
 func TestRedactErrText(t *testing.T) {
-	r := newRedactor()
+	r := testRedactor()
 	reqURL, _ := url.Parse("https://h.test/")
 	// The *url.Error names another URL (a redirect, say) whose secret value
 	// also appears unquoted.
@@ -120,7 +120,7 @@ func TestHeaderValue(t *testing.T) {
 		{name: "Referer", values: []string{"https://h.test/?token=TOK&q=1"}, want: "https://h.test/?token=REDACTED&q=1"},
 		{name: "X-Echo", values: []string{"TOK"}, want: "REDACTED"},
 	}
-	r := newRedactor(WithRedactedHeaders("x-custom-secret", ""))
+	r := testRedactor(WithRedactedHeaders("x-custom-secret", ""))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := r.headerValue(tt.name, tt.values, reqURL); got != tt.want {
@@ -163,7 +163,7 @@ func FuzzRedactURL(f *testing.F) {
 	f.Add("http:opaque@h.test/x?sig=1", uint8(6), "ünïcode")
 	f.Add("/relative/path?", uint8(12), "")
 	f.Add("https://[::1]:8080/?q=%ZZ", uint8(1), "REDACTED")
-	r := newRedactor(WithRedactedQueryParams("session_id"))
+	r := testRedactor(WithRedactedQueryParams("session_id"))
 	f.Fuzz(func(t *testing.T, raw string, nameIdx uint8, secret string) {
 		base, err := url.Parse(raw)
 		if err != nil {
@@ -187,4 +187,32 @@ func FuzzRedactURL(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSecretParamNames(t *testing.T) {
+	tests := []struct {
+		give string
+		want bool
+	}{
+		{give: "api_key", want: true},
+		{give: "API_KEY", want: true},
+		{give: "api%5Fkey", want: true},
+		{give: "api+key", want: false},
+		{give: "clé", want: true},
+		{give: "CLé", want: true},
+		{give: "cle", want: false},
+		{give: strings.Repeat("k", 70), want: false},
+		{give: "", want: false},
+	}
+	ascii := testRedactor()
+	mixed := testRedactor(WithRedactedQueryParams("clé"))
+	for _, tt := range tests {
+		if got := mixed.secretParam(tt.give); got != tt.want {
+			t.Errorf("with clé: %q: got %v; want %v", tt.give, got, tt.want)
+		}
+		want := tt.want && isASCII(tt.give)
+		if got := ascii.secretParam(tt.give); got != want {
+			t.Errorf("defaults: %q: got %v; want %v", tt.give, got, want)
+		}
+	}
 }
