@@ -34,14 +34,22 @@ func (c *config) backoff(k int) time.Duration {
 // not jittered. ok is false when that Retry-After is longer than the
 // configured maximum: the response is then returned without a retry.
 func (c *config) delay(k int, resp *http.Response, now time.Time) (d time.Duration, ok bool) {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if v := resp.Header.Get("Retry-After"); v != "" {
-			if ra, valid := parseRetryAfter(v, now); valid {
-				return ra, ra <= c.maxRetryAfter
-			}
-		}
+	if ra, found := retryAfter(resp, now); found {
+		return ra, ra <= c.maxRetryAfter
 	}
 	return c.backoff(k), true
+}
+
+// retryAfter returns the usable Retry-After of a 429 or 503 response.
+func retryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
+	if resp == nil || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable) {
+		return 0, false
+	}
+	v := resp.Header.Get("Retry-After")
+	if v == "" {
+		return 0, false
+	}
+	return parseRetryAfter(v, now)
 }
 
 // maxDelaySeconds is the largest delta-seconds value a time.Duration holds.

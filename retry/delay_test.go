@@ -51,7 +51,7 @@ func FuzzParseRetryAfter(f *testing.F) {
 		"0", "120", "-1", "1e3", "", " 5 ", "18446744073709551616",
 		"Sat, 01 Mar 2025 12:01:00 GMT", "Sat, 01 Mar 2025 11:00:00 GMT",
 		"Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT",
-		"Saturday, 01-Mar-25 12:00:30 GMT", "Sat Mar  1 12:00:45 2025", "\x00\xff",
+		"Saturday, 01-Mar-25 12:00:30 GMT", "Sat Mar  1 12:00:45 2025", "\x00\xff", "-0", "+5",
 	} {
 		f.Add(s)
 	}
@@ -63,7 +63,8 @@ func FuzzParseRetryAfter(f *testing.F) {
 		if ok && d < 0 {
 			t.Errorf("got negative %v for %q", d, v)
 		}
-		if n, err := strconv.ParseInt(trimSpace(v), 10, 64); err == nil && n >= 0 && n <= maxDelaySeconds && trimSpace(v)[0] != '+' {
+		// Plain digits that fit are delta-seconds, exactly.
+		if n, err := strconv.ParseInt(trimSpace(v), 10, 64); err == nil && allDigits(trimSpace(v)) && n <= maxDelaySeconds {
 			if !ok || d != time.Duration(n)*time.Second {
 				t.Errorf("got %v, %v for %q; want %v, true", d, ok, v, time.Duration(n)*time.Second)
 			}
@@ -168,4 +169,13 @@ func TestDelayRetryAfter(t *testing.T) {
 			t.Errorf("got %v, %v; want %v, true", got, ok, want)
 		}
 	})
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -53,3 +53,8 @@ func giveUp(attempts int, reason string, err error) error {
 // errNoResponse is reported when the next RoundTripper returns neither a
 // response nor an error.
 var errNoResponse = errors.New("next RoundTripper returned neither a response nor an error")
+
+// errAttemptAbandoned is what an attempt that ended after its request was
+// done (a hedge or a timed-out attempt) reports to nobody: its response has
+// been discarded.
+var errAttemptAbandoned = errors.New("attempt ended after the request was done")

@@ -92,7 +92,7 @@ func (c *execCall) attempt(exec failsafe.Execution[*http.Response]) (*http.Respo
 	c.mu.Unlock()
 	if late && resp != nil {
 		discard(resp) // the executor returned without this attempt
-		return nil, errBodyNotReplayable
+		return nil, errAttemptAbandoned
 	}
 	return resp, err
 }

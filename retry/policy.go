@@ -56,8 +56,8 @@ func (c *config) failsafePolicy() retrypolicy.RetryPolicy[*http.Response] {
 			return c.shouldRetry(request(resp), resp, err)
 		}).
 		AbortIf(func(resp *http.Response, err error) bool {
-			_, ok := c.delay(1, resp, time.Now())
-			return err == nil && !ok // Retry-After too long: return it now
+			ra, found := retryAfter(resp, time.Now())
+			return err == nil && found && ra > c.maxRetryAfter // return it now
 		}).
 		WithDelayFunc(func(exec failsafe.ExecutionAttempt[*http.Response]) time.Duration {
 			d, _ := c.delay(exec.Attempts(), exec.LastResult(), time.Now())
