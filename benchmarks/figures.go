@@ -64,26 +64,46 @@ func figures(s settings) []figure {
 // notApplicable is the cell of a library without retries in a retry figure.
 const notApplicable = "n/a (no retries)"
 
-// rounds calls measure(i) for every library i in every round, starting each
-// round at a different library so that no column always runs first. A
-// library whose measure fails is skipped from then on. It returns which
-// failed and their errors.
-func rounds(libs []library, n int, measure func(i int) error) ([]bool, error) {
+// rounds measures every library in every round, starting each round at a
+// different library so that no column always runs first, and returns each
+// library's results by round. With warmUp, an unrecorded round comes first,
+// so the first column does not meet a cold process. A library whose measure
+// fails is skipped from then on; rounds returns which failed, and why.
+func rounds[T any](libs []library, n int, warmUp bool, measure func(lib library) (T, error)) ([][]T, []bool, error) {
+	results := make([][]T, len(libs))
 	failed := make([]bool, len(libs))
 	var errs []error
-	for r := range n {
+	first := 0
+	if warmUp {
+		first = -1
+	}
+	for r := first; r < n; r++ {
 		for k := range libs {
-			i := (k + r) % len(libs)
+			i := (k + max(r, 0)) % len(libs)
 			if failed[i] {
 				continue
 			}
-			if err := measure(i); err != nil {
+			v, err := measure(libs[i])
+			if err != nil {
 				failed[i] = true
 				errs = append(errs, fmt.Errorf("%s: %w", libs[i].Name, err))
+				continue
+			}
+			if r >= 0 {
+				results[i] = append(results[i], v)
 			}
 		}
 	}
-	return failed, errors.Join(errs...)
+	return results, failed, errors.Join(errs...)
+}
+
+// medianOf returns the median of f over results.
+func medianOf[T any](results []T, f func(T) float64) float64 {
+	xs := make([]float64, len(results))
+	for i, v := range results {
+		xs[i] = f(v)
+	}
+	return median(xs)
 }
 
 // cells fills one cell per library with format(i), or "error" where the
@@ -100,31 +120,30 @@ func cells(failed []bool, format func(i int) string) []string {
 	return out
 }
 
+// noBase is the row of a figure whose raw base failed.
+func noBase(n int) []string {
+	return slices.Repeat([]string{"no base"}, n)
+}
+
 func runPerRequest(_ context.Context, libs []library, s settings) ([]string, error) {
-	ns := make([][]float64, len(libs))
-	allocs := make([][]float64, len(libs))
-	failed, err := rounds(libs, s.Rounds, func(i int) error {
-		rt, err := libs[i].Wrap(memTransport{}, memBaseURL)
+	res, failed, err := rounds(libs, s.Rounds, true, func(lib library) (perOp, error) {
+		rt, err := lib.Wrap(memTransport{}, memBaseURL)
 		if err != nil {
-			return err
+			return perOp{}, err
 		}
-		m, err := measurePerRequest(rt, memBaseURL+"/items", s.PerRequestN)
-		if err != nil {
-			return err
-		}
-		ns[i] = append(ns[i], m.NS)
-		allocs[i] = append(allocs[i], m.Allocs)
-		return nil
+		return measurePerRequest(rt, memBaseURL+"/items", s.PerRequestN)
 	})
 	if failed[0] {
-		return cells(failed, func(int) string { return "no base" }), err
+		return noBase(len(libs)), err
 	}
-	baseNS, baseAllocs := median(ns[0]), median(allocs[0])
+	ns := func(m perOp) float64 { return m.NS }
+	allocs := func(m perOp) float64 { return m.Allocs }
+	baseNS, baseAllocs := medianOf(res[0], ns), medianOf(res[0], allocs)
 	return cells(failed, func(i int) string {
 		if i == 0 {
 			return fmt.Sprintf("base %s, %.0f allocs", formatNS(baseNS), baseAllocs)
 		}
-		dn, da := median(ns[i])-baseNS, median(allocs[i])-baseAllocs
+		dn, da := medianOf(res[i], ns)-baseNS, medianOf(res[i], allocs)-baseAllocs
 		return fmt.Sprintf("%s, %s allocs", signed(dn, formatNS(dn)), signed(da, fmt.Sprintf("%.0f", da)))
 	}), err
 }
@@ -132,73 +151,55 @@ func runPerRequest(_ context.Context, libs []library, s settings) ([]string, err
 func runThroughput(ctx context.Context, libs []library, s settings) ([]string, error) {
 	srv := startServer(http.HandlerFunc(okHandler))
 	defer srv.Close()
-	perSec := make([][]float64, len(libs))
-	failed, err := rounds(libs, s.Rounds, func(i int) error {
+	res, failed, err := rounds(libs, s.Rounds, true, func(lib library) (float64, error) {
 		base := newLoopbackTransport()
 		defer base.CloseIdleConnections()
-		rt, err := libs[i].Wrap(base, srv.URL)
+		rt, err := lib.Wrap(base, srv.URL)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		v, err := measureThroughput(ctx, rt, srv.URL+"/items", s.Clients, s.ThroughputN)
-		if err != nil {
-			return err
-		}
-		perSec[i] = append(perSec[i], v)
-		return nil
+		return measureThroughput(ctx, rt, srv.URL+"/items", s.Clients, s.ThroughputN)
 	})
 	if failed[0] {
-		return cells(failed, func(int) string { return "no base" }), err
+		return noBase(len(libs)), err
 	}
-	base := median(perSec[0])
+	self := func(v float64) float64 { return v }
+	base := medianOf(res[0], self)
 	return cells(failed, func(i int) string {
-		v := median(perSec[i])
+		v := medianOf(res[i], self)
 		return fmt.Sprintf("%.2f× (%.1fk/s)", v/base, v/1000)
 	}), err
 }
 
 func runFaulty(ctx context.Context, libs []library, s settings) ([]string, error) {
-	var conns, left, p50, p99 = make([][]float64, len(libs)), make([][]float64, len(libs)),
-		make([][]float64, len(libs)), make([][]float64, len(libs))
-	failed, err := rounds(libs, s.Rounds, func(i int) error {
-		if !libs[i].Retries {
-			return nil
+	res, failed, err := rounds(libs, s.Rounds, false, func(lib library) (faultResult, error) {
+		if !lib.Retries {
+			return faultResult{}, nil
 		}
-		res, err := measureFaulty(ctx, libs[i], s.Clients, s.FaultRequests, s.SettleLimit)
-		if err != nil {
-			return err
-		}
-		conns[i] = append(conns[i], float64(res.Conns))
-		left[i] = append(left[i], float64(res.Goroutines))
-		p50[i] = append(p50[i], float64(res.P50))
-		p99[i] = append(p99[i], float64(res.P99))
-		return nil
+		return measureFaulty(ctx, lib, s.Clients, s.FaultRequests, s.SettleLimit)
 	})
 	return cells(failed, func(i int) string {
 		if !libs[i].Retries {
 			return notApplicable
 		}
-		return fmt.Sprintf("%.0f / %.0f / %s / %s", median(conns[i]), median(left[i]),
-			formatNS(median(p50[i])), formatNS(median(p99[i])))
+		return fmt.Sprintf("%.0f / %.0f / %s / %s",
+			medianOf(res[i], func(r faultResult) float64 { return float64(r.Conns) }),
+			medianOf(res[i], func(r faultResult) float64 { return float64(r.Goroutines) }),
+			formatNS(medianOf(res[i], func(r faultResult) float64 { return float64(r.P50) })),
+			formatNS(medianOf(res[i], func(r faultResult) float64 { return float64(r.P99) })))
 	}), err
 }
 
 func runStreamedPut(ctx context.Context, libs []library, s settings) ([]string, error) {
-	allocated := make([][]float64, len(libs))
-	failed, err := rounds(libs, s.Rounds, func(i int) error {
-		b, err := measureStreamedPut(ctx, libs[i], s.StreamSize)
-		if err != nil {
-			return err
-		}
-		allocated[i] = append(allocated[i], float64(b))
-		return nil
+	res, failed, err := rounds(libs, s.Rounds, false, func(lib library) (uint64, error) {
+		return measureStreamedPut(ctx, lib, s.StreamSize)
 	})
 	var over []error
 	out := cells(failed, func(i int) string {
-		cell := formatBytes(median(allocated[i]))
-		if bound := libs[i].StreamBound; bound > 0 && slices.Max(allocated[i]) >= float64(bound) {
+		cell := formatBytes(medianOf(res[i], func(b uint64) float64 { return float64(b) }))
+		if bound := libs[i].StreamBound; bound > 0 && slices.Max(res[i]) >= bound {
 			over = append(over, fmt.Errorf("%s: streamed PUT allocated %s, over the %s bound",
-				libs[i].Name, formatBytes(slices.Max(allocated[i])), formatBytes(float64(bound))))
+				libs[i].Name, formatBytes(float64(slices.Max(res[i]))), formatBytes(float64(bound))))
 			return cell + " (over bound)"
 		}
 		return cell

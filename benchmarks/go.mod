@@ -1,12 +1,13 @@
 module github.com/roundtrip-go/roundtrip/benchmarks
 
-go 1.26
+go 1.26.0
 
 replace github.com/roundtrip-go/roundtrip => ../
 
 require (
 	github.com/failsafe-go/failsafe-go v0.9.8
 	github.com/hashicorp/go-retryablehttp v0.7.8
+	github.com/roundtrip-go/roundtrip v0.0.0-00010101000000-000000000000
 	go.uber.org/goleak v1.3.0
 )
 

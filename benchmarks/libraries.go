@@ -6,6 +6,8 @@ import (
 
 	"github.com/failsafe-go/failsafe-go/failsafehttp"
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/roundtrip-go/roundtrip/retry"
 )
 
 // Retry settings every retrying library gets, each in its own terms. The
@@ -36,6 +38,7 @@ type library struct {
 func libraries() []library {
 	return []library{
 		{Name: "raw", Wrap: wrapRaw},
+		{Name: "retry", Retries: true, StreamBound: streamBound, Wrap: wrapRetry},
 		{Name: "retryablehttp", Retries: true, Wrap: wrapRetryablehttp},
 		{Name: "failsafehttp", Retries: true, Wrap: wrapFailsafehttp},
 	}
@@ -45,6 +48,20 @@ func libraries() []library {
 // against.
 func wrapRaw(base http.RoundTripper, _ string) (http.RoundTripper, error) {
 	return base, nil
+}
+
+// retryOptions are the benchmark's retry settings in retry's terms.
+func retryOptions() []retry.Option {
+	return []retry.Option{
+		retry.WithMaxRetries(benchRetries),
+		retry.WithBackoff(benchBackoffMin, benchBackoffMax),
+		retry.WithJitter(benchJitter),
+	}
+}
+
+// wrapRetry returns retry.New over base.
+func wrapRetry(base http.RoundTripper, _ string) (http.RoundTripper, error) {
+	return retry.New(retryOptions()...)(base), nil
 }
 
 // wrapRetryablehttp returns go-retryablehttp's RoundTripper over base, with

@@ -71,7 +71,7 @@ func parseFigures(list string) ([]int, error) {
 // base) and writes the header line, the markdown table and notes to out,
 // and progress to progress. It returns every figure's errors.
 func run(out, progress io.Writer, libs []library, s settings, selected []int) error {
-	fmt.Fprintf(out, "%s · %s · %s/%s · %d CPUs · medians of %d rounds (figure 5: %d)\n\n",
+	fmt.Fprintf(out, "%s · %s · %s/%s · %d CPUs · medians over rounds: %d (figure 5: %d)\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.Version(), runtime.GOOS, runtime.GOARCH,
 		runtime.NumCPU(), s.Rounds, s.RetryAfterRounds)
 
