@@ -1,0 +1,129 @@
+package roundtrip_test
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/failsafe-go/failsafe-go"
+	"github.com/rs/zerolog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/roundtrip-go/roundtrip"
+	"github.com/roundtrip-go/roundtrip/auth"
+	"github.com/roundtrip-go/roundtrip/logging"
+	"github.com/roundtrip-go/roundtrip/middleware"
+	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
+	"github.com/roundtrip-go/roundtrip/retry"
+	"github.com/roundtrip-go/roundtrip/timeout"
+)
+
+// TestZeroValuesAreDefaults builds every exported constructor with the zero
+// and nil values its documentation names as defaults, and sends a request
+// through each: none may panic, and each must deliver the base's response.
+func TestZeroValuesAreDefaults(t *testing.T) {
+	tests := []struct {
+		give string
+		mw   func() middleware.Middleware
+	}{
+		{"auth.Header empty value", func() middleware.Middleware { return auth.Header("X-Key", "") }},
+		{"auth.Headers nil", func() middleware.Middleware { return auth.Headers(nil) }},
+		{"auth.Bearer nil option", func() middleware.Middleware { return auth.Bearer("t", nil) }},
+		{"auth.OnlyHosts none", func() middleware.Middleware { return auth.Bearer("t", auth.OnlyHosts()) }},
+		{"timeout.New zero", func() middleware.Middleware { return timeout.New(0) }},
+		{"retry.New no options", func() middleware.Middleware { return retry.New() }},
+		{"retry.New zero options", func() middleware.Middleware {
+			return retry.New(
+				retry.WithMaxRetries(0),
+				retry.WithBackoff(0, 0),
+				retry.WithJitter(0),
+				retry.WithMaxDuration(0),
+				retry.WithStatusCodes(),
+				retry.WithMaxRetryAfter(0),
+				retry.WithBudget(nil),
+				retry.OnRetry(nil),
+				nil,
+			)
+		}},
+		{"retry.Failsafe none", func() middleware.Middleware { return retry.Failsafe() }},
+		{"retry.Failsafe nil policy", func() middleware.Middleware {
+			return retry.Failsafe(nil, failsafe.Policy[*http.Response](retry.NewPolicy()))
+		}},
+		{"logging.New zero logger", func() middleware.Middleware { return logging.New(zerolog.Logger{}) }},
+		{"logging.New nop, zero options", func() middleware.Middleware {
+			return logging.New(zerolog.Nop(), logging.WithRedactedHeaders(), logging.WithRedactedQueryParams(), logging.WithBodyLimit(0), nil)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			base := middlewaretest.NewTransport(middlewaretest.Reply{Status: http.StatusOK, Body: "ok"})
+			var rt http.RoundTripper
+			require.NotPanics(t, func() { rt = roundtrip.Chain(tt.mw()).Then(base) })
+			req, err := http.NewRequest(http.MethodGet, "http://example.test/", nil)
+			require.NoError(t, err)
+			var resp *http.Response
+			require.NotPanics(t, func() { resp, err = rt.RoundTrip(req) })
+			require.NoError(t, err)
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.Equal(t, "ok", string(got))
+		})
+	}
+}
+
+// TestNilNextMeansDefaultTransport checks that every middleware accepts a
+// nil next, as documented, without panicking when it is built.
+func TestNilNextMeansDefaultTransport(t *testing.T) {
+	for name, mw := range map[string]middleware.Middleware{
+		"auth":    auth.Bearer("t"),
+		"timeout": timeout.New(time.Second),
+		"retry":   retry.New(),
+		"logging": logging.New(zerolog.Nop()),
+	} {
+		assert.NotPanics(t, func() {
+			if rt := mw(nil); rt == nil {
+				t.Errorf("%s: got a nil RoundTripper", name)
+			}
+		}, name)
+	}
+}
+
+// TestDocumentedErrorsAreErrors drives every documented error path and
+// checks that it returns an error, with the package prefix, rather than
+// panicking.
+func TestDocumentedErrorsAreErrors(t *testing.T) {
+	tests := []struct {
+		give       string
+		mw         middleware.Middleware
+		base       middlewaretest.Reply
+		wantPrefix string
+	}{
+		{give: "auth invalid value", mw: auth.Header("X-Key", "a\r\nb"), wantPrefix: "auth: "},
+		{give: "auth invalid name", mw: auth.Header("bad name", "v"), wantPrefix: "auth: "},
+		{
+			give:       "retry gives up on a transport error",
+			mw:         retry.New(retry.WithMaxRetries(1), retry.WithBackoff(time.Millisecond, time.Millisecond)),
+			base:       middlewaretest.Reply{Err: io.ErrUnexpectedEOF},
+			wantPrefix: "retry: ",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			rt := tt.mw(middlewaretest.NewTransport(tt.base))
+			req, err := http.NewRequest(http.MethodGet, "http://example.test/", nil)
+			require.NoError(t, err)
+			var resp *http.Response
+			require.NotPanics(t, func() { resp, err = rt.RoundTrip(req) })
+			assert.Nil(t, resp)
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), tt.wantPrefix), "got %q; want prefix %q", err, tt.wantPrefix)
+			if tt.base.Err != nil {
+				assert.True(t, errors.Is(err, tt.base.Err), "got %v; want it to wrap %v", err, tt.base.Err)
+			}
+		})
+	}
+}
