@@ -1,0 +1,218 @@
+package stocktrimtest_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/roundtrip-go/roundtrip/stocktrim/stocktrimtest"
+)
+
+// get sends an authorised GET with the given client and returns the
+// response with its body read, or the error.
+func get(ctx context.Context, client *http.Client, srv *stocktrimtest.Server, path string) (*http.Response, string, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", srv.URL+path, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	req.Header.Set(stocktrimtest.HeaderAuthID, srv.AuthID())
+	req.Header.Set(stocktrimtest.HeaderSignature, srv.Signature())
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp, string(b), err
+}
+
+func TestFaultStatusSequence(t *testing.T) {
+	srv := stocktrimtest.NewServer()
+	defer srv.Close()
+	srv.Inject(
+		stocktrimtest.Fault{Path: "/api/Products", Status: 503, Times: 2},
+		stocktrimtest.Fault{Path: "/api/Products", Status: 429, RetryAfter: "1"},
+		stocktrimtest.Fault{Path: "/api/Customers", Status: 500},
+	)
+	assert.Equal(t, 4, srv.PendingFaults())
+
+	tests := []struct {
+		give           string
+		wantStatus     int
+		wantRetryAfter string
+	}{
+		{give: "/api/Products", wantStatus: 503},
+		{give: "/api/Suppliers", wantStatus: 200},
+		{give: "/api/Products", wantStatus: 503},
+		{give: "/api/Products", wantStatus: 429, wantRetryAfter: "1"},
+		{give: "/api/Products", wantStatus: 200},
+		{give: "/api/Customers", wantStatus: 500},
+		{give: "/api/Customers", wantStatus: 200},
+	}
+	for i, tt := range tests {
+		resp, body, err := get(t.Context(), srv.Client(), srv, tt.give)
+		require.NoError(t, err)
+		assert.Equal(t, tt.wantStatus, resp.StatusCode, "request %d to %s: got %d; want %d", i, tt.give, resp.StatusCode, tt.wantStatus)
+		assert.Equal(t, tt.wantRetryAfter, resp.Header.Get("Retry-After"), "request %d", i)
+		if tt.wantStatus != 200 {
+			assert.Equal(t, "application/problem+json; charset=utf-8", resp.Header.Get("Content-Type"))
+			assert.Equal(t, tt.wantStatus, decodeJSON[stocktrimtest.ProblemDetails](t, body).Status)
+		}
+	}
+	assert.Zero(t, srv.PendingFaults())
+	assert.Len(t, srv.Requests(), len(tests))
+}
+
+func TestFaultMatching(t *testing.T) {
+	tests := []struct {
+		name string
+		give stocktrimtest.Fault
+		want []int // statuses of GET /api/Products, POST /api/Products, GET /api/Suppliers
+	}{
+		{name: "any", give: stocktrimtest.Fault{Status: 502, Times: 3}, want: []int{502, 502, 502}},
+		{name: "method", give: stocktrimtest.Fault{Method: "POST", Status: 502}, want: []int{200, 502, 200}},
+		{name: "path", give: stocktrimtest.Fault{Path: "/api/Suppliers", Status: 502}, want: []int{200, 201, 502}},
+		{name: "both", give: stocktrimtest.Fault{Method: "GET", Path: "/api/Products", Status: 502, Times: -1}, want: []int{502, 201, 200}},
+		{name: "lower-case method", give: stocktrimtest.Fault{Method: "get", Status: 502}, want: []int{200, 201, 200}},
+		{name: "nothing to do", give: stocktrimtest.Fault{}, want: []int{200, 201, 200}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := stocktrimtest.NewServer()
+			defer srv.Close()
+			srv.Inject(tt.give)
+			s1, _, _ := call(t, srv, "GET", "/api/Products", "", false)
+			s2, _, _ := call(t, srv, "POST", "/api/Products", `{"productId":"N"}`, false)
+			s3, _, _ := call(t, srv, "GET", "/api/Suppliers", "", false)
+			assert.Equal(t, tt.want, []int{s1, s2, s3})
+		})
+	}
+}
+
+func TestFaultBeforeAuth(t *testing.T) {
+	srv := stocktrimtest.NewServer()
+	defer srv.Close()
+	srv.Inject(stocktrimtest.Fault{Status: 503})
+	status, _, _ := call(t, srv, "GET", "/api/Products", "", true)
+	assert.Equal(t, 503, status)
+	status, _, _ = call(t, srv, "GET", "/api/Products", "", true)
+	assert.Equal(t, 401, status)
+}
+
+func TestFaultHeaderAndBody(t *testing.T) {
+	srv := stocktrimtest.NewServer()
+	defer srv.Close()
+	h := http.Header{"Location": {"/api/Suppliers"}}
+	srv.Inject(
+		stocktrimtest.Fault{Path: "/api/Products", Status: 307, Header: h},
+		stocktrimtest.Fault{Path: "/api/Customers", Status: 500, Body: `{"oops":true}`},
+		stocktrimtest.Fault{Path: "/api/Customers", Status: 500, Body: "plain"},
+		stocktrimtest.Fault{Path: "/api/Customers", Status: 500, Body: "<x/>", Header: http.Header{"Content-Type": {"application/xml"}}},
+	)
+	h.Set("Location", "/changed") // Inject keeps its own copy
+
+	// The client follows the redirect to the suppliers.
+	resp, body, err := get(t.Context(), srv.Client(), srv, "/api/Products")
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "/api/Suppliers", resp.Request.URL.Path)
+	assert.Len(t, decodeJSON[[]stocktrimtest.Supplier](t, body), 2)
+
+	tests := []struct{ wantBody, wantType string }{
+		{wantBody: `{"oops":true}`, wantType: "application/json; charset=utf-8"},
+		{wantBody: "plain", wantType: "text/plain; charset=utf-8"},
+		{wantBody: "<x/>", wantType: "application/xml"},
+	}
+	for _, tt := range tests {
+		resp, body, err := get(t.Context(), srv.Client(), srv, "/api/Customers")
+		require.NoError(t, err)
+		assert.Equal(t, 500, resp.StatusCode)
+		assert.Equal(t, tt.wantBody, body)
+		assert.Equal(t, tt.wantType, resp.Header.Get("Content-Type"))
+	}
+}
+
+func TestFaultDrop(t *testing.T) {
+	srv := stocktrimtest.NewServer()
+	defer srv.Close()
+	srv.Inject(stocktrimtest.Fault{Path: "/api/Products", Drop: true})
+
+	// A new connection: net/http cannot replay, so the caller sees the drop.
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	_, _, err := get(t.Context(), client, srv, "/api/Products")
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF), "got %v; want an EOF", err)
+
+	resp, _, err := get(t.Context(), client, srv, "/api/Products")
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Len(t, srv.Requests(), 2)
+}
+
+func TestFaultDelay(t *testing.T) {
+	srv := stocktrimtest.NewServer()
+	defer srv.Close()
+	srv.Inject(
+		stocktrimtest.Fault{Path: "/api/Products", Delay: 20 * time.Millisecond},
+		stocktrimtest.Fault{Path: "/api/Products", Delay: 20 * time.Millisecond, Status: 504},
+	)
+	start := time.Now()
+	resp, body, err := get(t.Context(), srv.Client(), srv, "/api/Products")
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode, "a delay alone is a slow answer")
+	assert.Len(t, decodeJSON[[]stocktrimtest.Product](t, body), 3)
+	assert.GreaterOrEqual(t, time.Since(start), 20*time.Millisecond)
+
+	resp, _, err = get(t.Context(), srv.Client(), srv, "/api/Products")
+	require.NoError(t, err)
+	assert.Equal(t, 504, resp.StatusCode)
+}
+
+func TestFaultDelayEndsWithClientCancel(t *testing.T) {
+	srv := stocktrimtest.NewServer()
+	defer srv.Close()
+	srv.Inject(stocktrimtest.Fault{Delay: time.Hour})
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, _, err := get(ctx, srv.Client(), srv, "/api/Products")
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	// Close waits for the handler: it returns because the delay ended.
+}
+
+func TestCloseEndsDelays(t *testing.T) {
+	srv := stocktrimtest.NewServer()
+	srv.Inject(stocktrimtest.Fault{Delay: time.Hour})
+	errc := make(chan error, 1)
+	wrote := make(chan struct{})
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { close(wrote) },
+	})
+	go func() {
+		_, _, err := get(ctx, &http.Client{Transport: tr}, srv, "/api/Products")
+		errc <- err
+	}()
+	<-wrote
+	closed := make(chan struct{})
+	go func() {
+		srv.Close() // without the end of the delay, this waits an hour
+		srv.Close() // twice is fine
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close still waits for the delay")
+	}
+	<-errc
+}
