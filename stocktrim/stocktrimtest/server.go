@@ -12,6 +12,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/roundtrip-go/roundtrip/stocktrim"
 )
 
 // The credentials a server accepts unless [WithCredentials] sets others.
@@ -20,10 +22,11 @@ const (
 	DefaultSignature = "test-auth-signature"
 )
 
-// The names of StockTrim's two credential headers.
+// The names of StockTrim's two credential headers, which the server
+// checks.
 const (
-	HeaderAuthID    = "api-auth-id"
-	HeaderSignature = "api-auth-signature"
+	HeaderAuthID    = stocktrim.HeaderAuthID
+	HeaderSignature = stocktrim.HeaderSignature
 )
 
 // maxBody bounds the request bodies the server reads and records.

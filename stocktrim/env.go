@@ -1,0 +1,102 @@
+package stocktrim
+
+import (
+	"errors"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The environment variables that supply the options not given in code.
+const (
+	EnvAuthID     = "STOCKTRIM_API_AUTH_ID"
+	EnvSignature  = "STOCKTRIM_API_AUTH_SIGNATURE"
+	EnvBaseURL    = "STOCKTRIM_BASE_URL"
+	EnvMaxRetries = "STOCKTRIM_MAX_RETRIES"
+	EnvTimeout    = "STOCKTRIM_TIMEOUT"
+)
+
+// The reasons a value is refused: fixed texts that never quote it.
+var (
+	errNotWhole    = errors.New("not a whole number")
+	errNegative    = errors.New("negative")
+	errTooLarge    = errors.New("too large")
+	errNotDuration = errors.New("not a number of seconds (like 30 or 2.5) or a Go duration (like 1m30s)")
+	errNotPositive = errors.New("not positive")
+	errNotURL      = errors.New("not a URL")
+	errNotHTTP     = errors.New("not an absolute http or https URL")
+	errNoHost      = errors.New("has no host")
+)
+
+// parseMaxRetries parses a number of retries: a whole number, zero or
+// more, with optional surrounding spaces. The error never quotes s.
+func parseMaxRetries(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		return 0, errNotWhole
+	case n < 0:
+		return 0, errNegative
+	}
+	return n, nil
+}
+
+// parseTimeout parses an attempt timeout: seconds as a decimal number,
+// like 30 or 2.5, or a Go duration, like 1m30s or 500ms, with optional
+// surrounding spaces. It must be positive and fit a time.Duration. The
+// error never quotes s.
+func parseTimeout(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	var d time.Duration
+	if isDecimal(s) {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f*float64(time.Second) >= math.MaxInt64 {
+			return 0, errTooLarge
+		}
+		d = time.Duration(f * float64(time.Second))
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, errNotDuration
+		}
+	}
+	if d <= 0 {
+		return 0, errNotPositive
+	}
+	return d, nil
+}
+
+// isDecimal reports whether s is digits with at most one decimal point
+// and at least one digit: "30", "2.5", ".5", "5.".
+func isDecimal(s string) bool {
+	digits, points := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.':
+			points++
+		default:
+			return false
+		}
+	}
+	return digits > 0 && points <= 1
+}
+
+// parseBaseURL checks that s is an absolute http or https URL with a host
+// and returns it parsed. The error never quotes s, which may carry user
+// info.
+func parseBaseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		return nil, errNotURL
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, errNotHTTP
+	case u.Hostname() == "":
+		return nil, errNoHost
+	}
+	return u, nil
+}

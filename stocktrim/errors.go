@@ -1,0 +1,21 @@
+package stocktrim
+
+import "errors"
+
+// Errors that [Middlewares], [NewTransport] and [NewClient] return, wrapped
+// with the option or environment variable at fault, for errors.Is. Several
+// problems at once are joined (errors.Join), so that one run reports them
+// all. No error message contains a credential or the base URL.
+var (
+	// ErrMissingCredentials: the api-auth-id or api-auth-signature is
+	// neither given with WithCredentials nor set in the environment.
+	ErrMissingCredentials = errors.New("stocktrim: missing credentials")
+	// ErrInvalidBaseURL: the base URL is not an absolute http or https URL.
+	ErrInvalidBaseURL = errors.New("stocktrim: invalid base URL")
+	// ErrInvalidMaxRetries: the number of retries is negative or not a whole
+	// number.
+	ErrInvalidMaxRetries = errors.New("stocktrim: invalid max retries")
+	// ErrInvalidTimeout: the attempt timeout is not positive or not a
+	// duration.
+	ErrInvalidTimeout = errors.New("stocktrim: invalid timeout")
+)

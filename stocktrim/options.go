@@ -1,0 +1,99 @@
+package stocktrim
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/roundtrip-go/roundtrip/retry"
+)
+
+// DefaultBaseURL is the StockTrim API's base URL, used when neither
+// [WithBaseURL] nor STOCKTRIM_BASE_URL gives one.
+const DefaultBaseURL = "https://api.stocktrim.com"
+
+// The defaults of the options that neither code nor environment sets.
+const (
+	DefaultMaxRetries = 5
+	DefaultTimeout    = 30 * time.Second
+)
+
+// Option configures the stack built by [Middlewares], [NewTransport] and
+// [NewClient]. An option not given is taken from its environment variable,
+// and else from its default.
+type Option func(*config)
+
+// config holds the options as given; resolve fills in the rest.
+type config struct {
+	authID, signature string
+	baseURL           string
+	maxRetries        *int
+	timeout           *time.Duration
+	logger            *zerolog.Logger
+	transport         http.RoundTripper
+	retryOpts         []retry.Option
+}
+
+// WithCredentials sets the api-auth-id and api-auth-signature headers sent
+// to the base URL's host. An empty value is taken from
+// STOCKTRIM_API_AUTH_ID or STOCKTRIM_API_AUTH_SIGNATURE instead; there is
+// no default, and a credential found nowhere is an error
+// ([ErrMissingCredentials]).
+func WithCredentials(authID, signature string) Option {
+	return func(c *config) {
+		c.authID, c.signature = authID, signature
+	}
+}
+
+// WithBaseURL sets the base URL of the API, an absolute http or https URL
+// such as [DefaultBaseURL]. Its host is the only one the credentials are
+// sent to. Empty means STOCKTRIM_BASE_URL, or else [DefaultBaseURL].
+// Another URL is an error ([ErrInvalidBaseURL]).
+//
+// The stack does not rewrite request URLs: requests must be made to
+// absolute URLs under this base URL.
+func WithBaseURL(u string) Option {
+	return func(c *config) { c.baseURL = u }
+}
+
+// WithMaxRetries sets how many times a failed request is retried after its
+// first attempt; 0 turns retries off. Without it, STOCKTRIM_MAX_RETRIES, or
+// else [DefaultMaxRetries] (5). A negative n is an error
+// ([ErrInvalidMaxRetries]).
+func WithMaxRetries(n int) Option {
+	return func(c *config) { c.maxRetries = &n }
+}
+
+// WithTimeout sets the deadline of each attempt, which covers reading the
+// response body (see package timeout). Without it, STOCKTRIM_TIMEOUT, or
+// else [DefaultTimeout] (30 s). A d of zero or less is an error
+// ([ErrInvalidTimeout]): to bound a whole call, retries included, use the
+// request's context.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) { c.timeout = &d }
+}
+
+// WithLogger logs every attempt to l, through package logging (one event
+// per attempt, secrets redacted), and every retry as a warn event. Without
+// it, nothing is logged. l's level decides what is logged: at debug, the
+// attempt events carry the headers, credentials redacted.
+func WithLogger(l zerolog.Logger) Option {
+	return func(c *config) { c.logger = &l }
+}
+
+// WithTransport sets the base transport under the stack. Nil, the default,
+// means a new *http.Transport cloned from [http.DefaultTransport] with an
+// idle pool of 16 connections per host and HTTP/2 attempted; the global
+// http.DefaultTransport itself is never used nor changed.
+func WithTransport(base http.RoundTripper) Option {
+	return func(c *config) { c.transport = base }
+}
+
+// WithRetryOptions adds options to the retry layer, applied after the
+// stack's own (the number of retries, the warn events), so they can
+// override the backoff, the status codes and the rest; an OnRetry adds a
+// listener rather than replacing the warn events. Nil options are skipped.
+func WithRetryOptions(opts ...retry.Option) Option {
+	return func(c *config) { c.retryOpts = append(c.retryOpts, opts...) }
+}
