@@ -1,0 +1,77 @@
+package stocktrim_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/failsafe-go/failsafe-go/failsafehttp"
+	"github.com/rs/zerolog"
+
+	"github.com/roundtrip-go/roundtrip/stocktrim"
+)
+
+// memBase answers every request with 200 and a small JSON body, in
+// memory: what is measured on top of it is the stack alone.
+type memBase struct{}
+
+func (memBase) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{
+		StatusCode: http.StatusOK,
+		Header:     http.Header{"Content-Type": {"application/json"}},
+		Body:       io.NopCloser(strings.NewReader(`[]`)),
+		Request:    req,
+	}, nil
+}
+
+// BenchmarkStack compares, in one run, a successful request through the
+// raw in-memory base, through failsafehttp with only a retry policy (the
+// notes' 5 retries, 1 to 16 s, jitter 0.25), and through the whole
+// default stack: retry, timeout, auth, and logging at info to io.Discard.
+func BenchmarkStack(b *testing.B) {
+	b.Setenv(stocktrim.EnvBaseURL, "")
+	b.Setenv(stocktrim.EnvMaxRetries, "")
+	b.Setenv(stocktrim.EnvTimeout, "")
+	stack, err := stocktrim.NewTransport(
+		stocktrim.WithCredentials("bench-id", "bench-signature"),
+		stocktrim.WithLogger(zerolog.New(io.Discard).Level(zerolog.InfoLevel)),
+		stocktrim.WithTransport(memBase{}),
+	)
+	if err != nil {
+		b.Fatal(err)
+	}
+	policy := failsafehttp.NewRetryPolicyBuilder().
+		WithMaxRetries(5).
+		WithBackoff(time.Second, 16*time.Second).
+		WithJitterFactor(0.25).
+		Build()
+	rows := []struct {
+		name string
+		rt   http.RoundTripper
+	}{
+		{name: "raw", rt: memBase{}},
+		{name: "failsafehttp-retry", rt: failsafehttp.NewRoundTripper(memBase{}, policy)},
+		{name: "stocktrim", rt: stack},
+	}
+	for _, row := range rows {
+		b.Run(row.name, func(b *testing.B) {
+			req, err := http.NewRequest(http.MethodGet, stocktrim.DefaultBaseURL+"/api/Products", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := row.rt.RoundTrip(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+					b.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+		})
+	}
+}
