@@ -16,11 +16,10 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
-	"github.com/roundtrip-go/roundtrip"
-	"github.com/roundtrip-go/roundtrip/auth"
 	"github.com/roundtrip-go/roundtrip/retry"
-	"github.com/roundtrip-go/roundtrip/timeout"
+	"github.com/roundtrip-go/roundtrip/stocktrim"
 )
 
 // fault is what the soak server does to one attempt.
@@ -173,11 +172,14 @@ func TestSoak(t *testing.T) {
 
 	base := &http.Transport{MaxIdleConnsPerHost: concurrency}
 	defer base.CloseIdleConnections()
-	rt := roundtrip.Chain(
-		retry.New(retry.WithBackoff(time.Millisecond, 8*time.Millisecond)),
-		timeout.New(attemptTime),
-		auth.Headers(map[string]string{"api-auth-id": "soak-id", "api-auth-signature": "soak-signature"}),
-	).Then(base)
+	rt, err := stocktrim.NewTransport(
+		stocktrim.WithCredentials("soak-id", "soak-signature"),
+		stocktrim.WithBaseURL(srv.URL),
+		stocktrim.WithTimeout(attemptTime),
+		stocktrim.WithTransport(base),
+		stocktrim.WithRetryOptions(retry.WithBackoff(time.Millisecond, 8*time.Millisecond)),
+	)
+	require.NoError(t, err)
 	client := &http.Client{Transport: rt}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
