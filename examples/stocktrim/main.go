@@ -1,0 +1,37 @@
+// Command stocktrim is the main job of this module: it lists StockTrim
+// products through the default stack of package stocktrim.
+//
+//	go run ./examples/stocktrim
+//
+// With STOCKTRIM_API_AUTH_ID and STOCKTRIM_API_AUTH_SIGNATURE set, it
+// lists the products of that account from the real API (or from
+// STOCKTRIM_BASE_URL). With neither set, it starts a fake StockTrim API on
+// a loopback address (package stocktrimtest) that drops a connection,
+// answers 503 twice, throttles with a 429 and Retry-After: 1, and stalls
+// one response past the attempt timeout, and shows, in a readable log,
+// every attempt and retry the stack makes to get the data anyway. It needs
+// no network and ends in a few seconds.
+//
+// Run it with -h for its flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}

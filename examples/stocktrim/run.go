@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/roundtrip-go/roundtrip/retry"
+	"github.com/roundtrip-go/roundtrip/stocktrim"
+	"github.com/roundtrip-go/roundtrip/stocktrim/stocktrimtest"
+)
+
+// product holds the fields of a StockTrim product this job prints.
+type product struct {
+	ProductID   string   `json:"productId"`
+	Name        string   `json:"name"`
+	StockOnHand *float64 `json:"stockOnHand"`
+}
+
+// options are the command-line flags.
+type options struct {
+	debug bool
+	fake  bool
+	code  string
+}
+
+// run is the whole job: it parses args (without the program name), writes
+// the products to stdout and the log to stderr. It returns flag.ErrHelp
+// after printing the usage for -h.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o options
+	fs := flag.NewFlagSet("stocktrim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&o.debug, "debug", false, "log at debug level: request and response headers (credentials redacted) and body excerpts")
+	fs.BoolVar(&o.fake, "fake", false, "use the local fake API with injected faults even when credentials are set")
+	fs.StringVar(&o.code, "code", "", "list only the product with this code")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: go run ./examples/stocktrim [flags]
+
+Lists StockTrim products through the default stack: retries with backoff
+and Retry-After, a timeout per attempt, the api-auth-* headers, and a log
+line per attempt.
+
+With STOCKTRIM_API_AUTH_ID and STOCKTRIM_API_AUTH_SIGNATURE set, it calls the
+real API (STOCKTRIM_BASE_URL, default https://api.stocktrim.com). With
+neither set, it runs against a local fake API that injects faults, so you
+can watch every attempt and retry. STOCKTRIM_MAX_RETRIES and
+STOCKTRIM_TIMEOUT apply to the real API.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+
+	lvl := zerolog.InfoLevel
+	if o.debug {
+		lvl = zerolog.DebugLevel
+	}
+	logger := newLogger(stderr, lvl)
+
+	if !o.fake && (os.Getenv(stocktrim.EnvAuthID) != "" || os.Getenv(stocktrim.EnvSignature) != "") {
+		return real(ctx, o, logger, stdout)
+	}
+	return demo(ctx, o, logger, stdout, stderr)
+}
+
+// newLogger returns a human-readable logger to w, coloured when w is a
+// terminal and NO_COLOR is not set. Each line starts with the time to the
+// millisecond, so the waits between attempts show.
+func newLogger(w io.Writer, lvl zerolog.Level) zerolog.Logger {
+	color := os.Getenv("NO_COLOR") == ""
+	if f, ok := w.(*os.File); !ok {
+		color = false
+	} else if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		color = false
+	}
+	// The time is added as text, not with Timestamp, whose format is the
+	// global zerolog.TimeFieldFormat (whole seconds), which a library
+	// user's program should not change.
+	stamp := zerolog.HookFunc(func(e *zerolog.Event, _ zerolog.Level, _ string) {
+		e.Str(zerolog.TimestampFieldName, time.Now().Format("15:04:05.000"))
+	})
+	return zerolog.New(zerolog.ConsoleWriter{Out: w, NoColor: !color}).Level(lvl).Hook(stamp)
+}
+
+// real lists the products of the account whose credentials are in the
+// environment.
+func real(ctx context.Context, o options, logger zerolog.Logger, stdout io.Writer) error {
+	client, err := stocktrim.NewClient(stocktrim.WithLogger(logger))
+	if err != nil {
+		return err
+	}
+	defer client.CloseIdleConnections()
+	base := os.Getenv(stocktrim.EnvBaseURL)
+	if base == "" {
+		base = stocktrim.DefaultBaseURL
+	}
+	ps, err := listProducts(ctx, client, base, o.code)
+	if err != nil {
+		return err
+	}
+	printProducts(stdout, ps)
+	return nil
+}
+
+// Timing of the demo: short, so that it ends in a few seconds.
+const (
+	demoAttemptTimeout = 500 * time.Millisecond
+	demoBackoff        = 100 * time.Millisecond
+	demoMaxBackoff     = 400 * time.Millisecond
+)
+
+// demo runs a few calls against a local fake API that injects faults.
+func demo(ctx context.Context, o options, logger zerolog.Logger, stdout, stderr io.Writer) error {
+	srv := stocktrimtest.NewServer()
+	defer srv.Close()
+	client, err := stocktrim.NewClient(
+		stocktrim.WithBaseURL(srv.URL),
+		stocktrim.WithCredentials(srv.AuthID(), srv.Signature()),
+		stocktrim.WithMaxRetries(5),
+		stocktrim.WithTimeout(demoAttemptTimeout),
+		stocktrim.WithLogger(logger),
+		stocktrim.WithRetryOptions(retry.WithBackoff(demoBackoff, demoMaxBackoff)),
+	)
+	if err != nil {
+		return err
+	}
+	defer client.CloseIdleConnections()
+
+	say := func(format string, a ...any) { fmt.Fprintf(stderr, "\n==> "+format+"\n", a...) }
+	say("No StockTrim credentials set: using a local fake StockTrim API at %s.", srv.URL)
+	fmt.Fprintf(stderr, "    Stack: retry (%v..%v backoff) -> timeout (%v per attempt) -> auth -> logging.\n",
+		demoBackoff, demoMaxBackoff, demoAttemptTimeout)
+
+	// The first request opens the first connection: a drop there reaches
+	// the stack (net/http replays a drop on a reused one by itself).
+	srv.Inject(
+		stocktrimtest.Fault{Method: http.MethodGet, Path: "/api/Products", Drop: true},
+		stocktrimtest.Fault{Method: http.MethodGet, Path: "/api/Products", Status: http.StatusServiceUnavailable, Times: 2},
+	)
+	say("1. GET /api/Products: the server drops the connection, then answers 503 twice.")
+	ps, err := listProducts(ctx, client, srv.URL, o.code)
+	if err != nil {
+		return err
+	}
+
+	srv.Inject(stocktrimtest.Fault{Method: http.MethodGet, Path: "/api/Customers", Status: http.StatusTooManyRequests, RetryAfter: "1"})
+	say("2. GET /api/Customers: the server throttles with 429 and Retry-After: 1; the stack waits exactly 1 s.")
+	var customers []struct {
+		Code string `json:"code"`
+	}
+	if err := getJSON(ctx, client, srv.URL+"/api/Customers", &customers); err != nil {
+		return err
+	}
+
+	srv.Inject(stocktrimtest.Fault{Method: http.MethodGet, Path: "/api/Suppliers", Delay: time.Minute})
+	say("3. GET /api/Suppliers: the server stalls for a minute; the attempt times out after %v and is retried.", demoAttemptTimeout)
+	var suppliers []struct {
+		SupplierCode string `json:"supplierCode"`
+	}
+	if err := getJSON(ctx, client, srv.URL+"/api/Suppliers", &suppliers); err != nil {
+		return err
+	}
+
+	say("Done: %d requests reached the server for 3 calls; %d customers, %d suppliers, and these products:",
+		len(srv.Requests()), len(customers), len(suppliers))
+	printProducts(stdout, ps)
+	return nil
+}
+
+// listProducts gets the products from the API at base, only the one with
+// code when code is not empty.
+func listProducts(ctx context.Context, client *http.Client, base, code string) ([]product, error) {
+	u := strings.TrimSuffix(base, "/") + "/api/Products"
+	if code != "" {
+		u += "?" + url.Values{"code": {code}}.Encode()
+	}
+	var ps []product
+	if err := getJSON(ctx, client, u, &ps); err != nil {
+		return nil, err
+	}
+	return ps, nil
+}
+
+// getJSON GETs u and decodes a 200 response's JSON body into v.
+func getJSON(ctx context.Context, client *http.Client, u string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", req.URL.Path, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		return fmt.Errorf("GET %s: decoding the response: %w", req.URL.Path, err)
+	}
+	return nil
+}
+
+// printProducts writes the products as a table.
+func printProducts(w io.Writer, ps []product) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tNAME\tON HAND")
+	for _, p := range ps {
+		onHand := "-"
+		if p.StockOnHand != nil {
+			onHand = fmt.Sprint(*p.StockOnHand)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.ProductID, p.Name, onHand)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/roundtrip-go/roundtrip/stocktrim"
+	"github.com/roundtrip-go/roundtrip/stocktrim/stocktrimtest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func clearEnv(t *testing.T) {
+	for _, k := range []string{stocktrim.EnvAuthID, stocktrim.EnvSignature, stocktrim.EnvBaseURL, stocktrim.EnvMaxRetries, stocktrim.EnvTimeout} {
+		t.Setenv(k, "")
+	}
+}
+
+func TestRunDemo(t *testing.T) {
+	clearEnv(t)
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(t.Context(), nil, &stdout, &stderr), "log:\n%s", stderr.String())
+
+	out := stdout.String()
+	for _, want := range []string{"CODE", "WIDGET-001", "WIDGET-002", "GADGET-100", "Small widget"} {
+		assert.Contains(t, out, want)
+	}
+	log := stderr.String()
+	for _, want := range []string{
+		"fake StockTrim API",
+		"error=EOF",   // the dropped connection
+		"status=503",  // twice
+		"status=429",  // with Retry-After: 1
+		"delay=1000 ", // waited exactly
+		"timeout",     // the stalled response
+		"retrying request",
+		"Done: 8 requests reached the server for 3 calls",
+	} {
+		assert.Contains(t, log, want)
+	}
+	assert.Equal(t, 5, strings.Count(log, "retrying request"), "log:\n%s", log)
+	assert.NotContains(t, log, stocktrimtest.DefaultSignature)
+	assert.NotContains(t, log, "\x1b[", "no colour when stderr is not a terminal")
+}
+
+func TestRunDemoFakeDebugAndCode(t *testing.T) {
+	clearEnv(t)
+	// -fake runs the demo even with credentials set.
+	t.Setenv(stocktrim.EnvAuthID, "unused-id")
+	t.Setenv(stocktrim.EnvSignature, "unused-signature")
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(t.Context(), []string{"-fake", "-debug", "-code", "GADGET-100"}, &stdout, &stderr), "log:\n%s", stderr.String())
+	assert.Contains(t, stderr.String(), "fake StockTrim API")
+	assert.Contains(t, stdout.String(), "GADGET-100")
+	assert.NotContains(t, stdout.String(), "WIDGET-001")
+	log := stderr.String()
+	assert.Contains(t, log, "request_headers")
+	assert.Contains(t, log, "REDACTED")
+	assert.NotContains(t, log, stocktrimtest.DefaultSignature)
+	assert.NotContains(t, log, stocktrimtest.DefaultAuthID)
+}
+
+func TestRunRealAPI(t *testing.T) {
+	// The real mode, pointed at a fake server through the environment.
+	clearEnv(t)
+	srv := stocktrimtest.NewServer(stocktrimtest.WithCredentials("real-id", "real-signature"))
+	defer srv.Close()
+	t.Setenv(stocktrim.EnvAuthID, "real-id")
+	t.Setenv(stocktrim.EnvSignature, "real-signature")
+	t.Setenv(stocktrim.EnvBaseURL, srv.URL+"/")
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(t.Context(), []string{"-code", "WIDGET-002"}, &stdout, &stderr), "log:\n%s", stderr.String())
+	assert.Contains(t, stdout.String(), "WIDGET-002")
+	reqs := srv.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/api/Products", reqs[0].Path)
+	assert.Equal(t, "WIDGET-002", reqs[0].Query.Get("code"))
+	assert.Equal(t, "real-signature", reqs[0].Header.Get("api-auth-signature"))
+	assert.NotContains(t, stderr.String(), "real-signature")
+}
+
+func TestRunErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		wantErr string
+		wantIs  error
+	}{
+		{name: "one credential", env: map[string]string{stocktrim.EnvAuthID: "only-id"}, wantIs: stocktrim.ErrMissingCredentials, wantErr: stocktrim.EnvSignature},
+		{name: "unknown flag", args: []string{"-nope"}, wantErr: "flag provided but not defined"},
+		{name: "extra argument", args: []string{"products"}, wantErr: "unexpected arguments: products"},
+		{name: "help", args: []string{"-h"}, wantIs: flag.ErrHelp},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearEnv(t)
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			var stdout, stderr bytes.Buffer
+			err := run(t.Context(), tt.args, &stdout, &stderr)
+			require.Error(t, err)
+			if tt.wantIs != nil {
+				assert.True(t, errors.Is(err, tt.wantIs), "got %v; want %v", err, tt.wantIs)
+			}
+			assert.Contains(t, err.Error(), tt.wantErr)
+			assert.Empty(t, stdout.String())
+		})
+	}
+}
+
+func TestHelpDocumentsFlags(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run(t.Context(), []string{"-h"}, &stdout, &stderr)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	for _, want := range []string{"-debug", "-fake", "-code", stocktrim.EnvAuthID, stocktrim.EnvSignature, "go run ./examples/stocktrim"} {
+		assert.Contains(t, stderr.String(), want)
+	}
+}
