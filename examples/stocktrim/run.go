@@ -15,6 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/roundtrip-go/roundtrip/examples/internal/console"
 	"github.com/roundtrip-go/roundtrip/retry"
 	"github.com/roundtrip-go/roundtrip/stocktrim"
 	"github.com/roundtrip-go/roundtrip/stocktrim/stocktrimtest"
@@ -73,31 +74,12 @@ Flags:
 	if o.debug {
 		lvl = zerolog.DebugLevel
 	}
-	logger := newLogger(stderr, lvl)
+	logger := console.NewLogger(stderr, lvl)
 
 	if !o.fake && (os.Getenv(stocktrim.EnvAuthID) != "" || os.Getenv(stocktrim.EnvSignature) != "") {
 		return real(ctx, o, logger, stdout)
 	}
 	return demo(ctx, o, logger, stdout, stderr)
-}
-
-// newLogger returns a human-readable logger to w, coloured when w is a
-// terminal and NO_COLOR is not set. Each line starts with the time to the
-// millisecond, so the waits between attempts show.
-func newLogger(w io.Writer, lvl zerolog.Level) zerolog.Logger {
-	color := os.Getenv("NO_COLOR") == ""
-	if f, ok := w.(*os.File); !ok {
-		color = false
-	} else if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		color = false
-	}
-	// The time is added as text, not with Timestamp, whose format is the
-	// global zerolog.TimeFieldFormat (whole seconds), which a library
-	// user's program should not change.
-	stamp := zerolog.HookFunc(func(e *zerolog.Event, _ zerolog.Level, _ string) {
-		e.Str(zerolog.TimestampFieldName, time.Now().Format("15:04:05.000"))
-	})
-	return zerolog.New(zerolog.ConsoleWriter{Out: w, NoColor: !color}).Level(lvl).Hook(stamp)
 }
 
 // real lists the products of the account whose credentials are in the
