@@ -170,7 +170,7 @@ func TestStackMaxRetriesFromEnv(t *testing.T) {
 
 func TestStackRetriesAttemptTimeout(t *testing.T) {
 	srv, logs, opts := setup(t, zerolog.InfoLevel)
-	t.Setenv(stocktrim.EnvTimeout, "0.3")
+	t.Setenv(stocktrim.EnvTimeout, "1")
 	client := newClient(t, opts...)
 	// Far slower than the attempt timeout: the delay ends when the client
 	// gives up on the attempt.
