@@ -1,13 +1,16 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"time"
 
 	"github.com/failsafe-go/failsafe-go/failsafehttp"
 	"github.com/hashicorp/go-retryablehttp"
+	"github.com/rs/zerolog"
 
 	"github.com/roundtrip-go/roundtrip/retry"
+	"github.com/roundtrip-go/roundtrip/stocktrim"
 )
 
 // Retry settings every retrying library gets, each in its own terms. The
@@ -39,6 +42,7 @@ func libraries() []library {
 	return []library{
 		{Name: "raw", Wrap: wrapRaw},
 		{Name: "retry", Retries: true, StreamBound: streamBound, Wrap: wrapRetry},
+		{Name: "stocktrim", Retries: true, StreamBound: streamBound, Wrap: wrapStocktrim},
 		{Name: "retryablehttp", Retries: true, Wrap: wrapRetryablehttp},
 		{Name: "failsafehttp", Retries: true, Wrap: wrapFailsafehttp},
 	}
@@ -62,6 +66,20 @@ func retryOptions() []retry.Option {
 // wrapRetry returns retry.New over base.
 func wrapRetry(base http.RoundTripper, _ string) (http.RoundTripper, error) {
 	return retry.New(retryOptions()...)(base), nil
+}
+
+// wrapStocktrim returns the stocktrim default stack over base for baseURL:
+// retry with the benchmark's settings, the per-attempt timeout, auth, and
+// logging of every attempt at info level to io.Discard, so that the
+// per-request figures include building each log event.
+func wrapStocktrim(base http.RoundTripper, baseURL string) (http.RoundTripper, error) {
+	return stocktrim.NewTransport(
+		stocktrim.WithCredentials("bench-auth-id", "bench-signature"),
+		stocktrim.WithBaseURL(baseURL),
+		stocktrim.WithTransport(base),
+		stocktrim.WithLogger(zerolog.New(io.Discard).Level(zerolog.InfoLevel)),
+		stocktrim.WithRetryOptions(retryOptions()...),
+	)
 }
 
 // wrapRetryablehttp returns go-retryablehttp's RoundTripper over base, with
