@@ -22,7 +22,7 @@ type settings struct {
 	SettleLimit      time.Duration // figure 3's wait for goroutines to end
 }
 
-// defaultSettings returns the sizes of a default run (about a minute on two
+// defaultSettings returns the sizes of a default run (under a minute on two
 // cores) or, with quick, of a run of a few seconds.
 func defaultSettings(quick bool) settings {
 	if quick {
