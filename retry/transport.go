@@ -85,16 +85,16 @@ func (t *transport) retry(req *http.Request, start time.Time, resp *http.Respons
 			}
 			next.Body = body
 		}
-		if len(c.onRetry) > 0 {
-			ev := Event{Request: req, Attempt: attempt, Delay: d, Err: err}
-			if resp != nil {
-				ev.StatusCode = resp.StatusCode
-			}
-			for _, fn := range c.onRetry {
-				fn(ev)
-			}
+		ev := Event{Request: req, Attempt: attempt, Delay: d, Err: err}
+		if resp != nil {
+			ev.StatusCode = resp.StatusCode
 		}
+		// Discard first, so that whatever the attempt's body close sets off
+		// (a log event below retry, say) comes before the listeners.
 		discard(resp)
+		for _, fn := range c.onRetry {
+			fn(ev)
+		}
 		if werr := wait(ctx, d); werr != nil {
 			if next.Body != nil && next.Body != req.Body {
 				_ = next.Body.Close()

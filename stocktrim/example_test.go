@@ -94,8 +94,8 @@ func ExampleMiddlewares() {
 	resp.Body.Close()
 	fmt.Println(resp.StatusCode, "after", len(srv.Requests()), "attempts")
 	// Output:
-	// WRN retrying request attempt=1 method=GET status=429
 	// WRN http request attempt=1 method=GET status=429
+	// WRN retrying request attempt=1 method=GET status=429
 	// INF http request attempt=2 method=GET status=200
 	// 200 after 2 attempts
 }
