@@ -176,3 +176,8 @@ func (t *transport) inScope(req *http.Request) bool {
 	}
 	return false
 }
+
+// CloseIdleConnections closes the idle connections of the next
+// RoundTripper, so that [http.Client.CloseIdleConnections] reaches the base
+// transport through this middleware.
+func (t *transport) CloseIdleConnections() { middleware.CloseIdleConnections(t.next) }

@@ -18,3 +18,15 @@ var _ http.RoundTripper = Func(nil)
 func (f Func) RoundTrip(req *http.Request) (*http.Response, error) {
 	return f(req)
 }
+
+// CloseIdleConnections closes the idle connections of rt, if it keeps any:
+// it calls rt.CloseIdleConnections when rt has that method, as
+// [http.Client.CloseIdleConnections] does, and does nothing otherwise,
+// including for a nil rt. Middlewares call it from their own
+// CloseIdleConnections method so that the call reaches the base transport
+// through a whole chain.
+func CloseIdleConnections(rt http.RoundTripper) {
+	if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}

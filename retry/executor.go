@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/failsafe-go/failsafe-go"
+
+	"github.com/roundtrip-go/roundtrip/middleware"
 )
 
 // executorTransport runs failsafe-go policies that are not ours (circuit
@@ -130,3 +132,8 @@ func (c *execCall) finish(resp *http.Response, err error) (*http.Response, error
 	}
 	return resp, nil
 }
+
+// CloseIdleConnections closes the idle connections of the next
+// RoundTripper, so that [http.Client.CloseIdleConnections] reaches the base
+// transport through the policies.
+func (t *executorTransport) CloseIdleConnections() { middleware.CloseIdleConnections(t.next) }

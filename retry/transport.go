@@ -7,6 +7,8 @@ import (
 
 	"github.com/failsafe-go/failsafe-go"
 	"github.com/failsafe-go/failsafe-go/budget"
+
+	"github.com/roundtrip-go/roundtrip/middleware"
 )
 
 // transport retries requests to next according to cfg. It is the
@@ -159,3 +161,8 @@ func (b *budgetInfo) ElapsedTime() time.Duration {
 	}
 	return time.Since(b.start)
 }
+
+// CloseIdleConnections closes the idle connections of the next
+// RoundTripper, so that [http.Client.CloseIdleConnections] reaches the base
+// transport through retry.
+func (t *transport) CloseIdleConnections() { middleware.CloseIdleConnections(t.next) }
