@@ -19,6 +19,7 @@ import (
 	"github.com/roundtrip-go/roundtrip/middleware"
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 	"github.com/roundtrip-go/roundtrip/retry"
+	"github.com/roundtrip-go/roundtrip/stocktrim"
 	"github.com/roundtrip-go/roundtrip/timeout"
 )
 
@@ -54,6 +55,20 @@ func TestZeroValuesAreDefaults(t *testing.T) {
 			return retry.Failsafe(nil, failsafe.Policy[*http.Response](retry.NewPolicy()))
 		}},
 		{"logging.New zero logger", func() middleware.Middleware { return logging.New(zerolog.Logger{}) }},
+		{"stocktrim.Middlewares zero options", func() middleware.Middleware {
+			mws, err := stocktrim.Middlewares(
+				stocktrim.WithCredentials("id", "sig"),
+				stocktrim.WithBaseURL(""),
+				stocktrim.WithTransport(nil),
+				stocktrim.WithRetryOptions(),
+				stocktrim.WithLogger(zerolog.Logger{}),
+				nil,
+			)
+			if err != nil {
+				panic(err)
+			}
+			return roundtrip.Chain(mws...).Then
+		}},
 		{"logging.New nop, zero options", func() middleware.Middleware {
 			return logging.New(zerolog.Nop(), logging.WithRedactedHeaders(), logging.WithRedactedQueryParams(), logging.WithBodyLimit(0), nil)
 		}},
@@ -71,6 +86,37 @@ func TestZeroValuesAreDefaults(t *testing.T) {
 			got, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			assert.Equal(t, "ok", string(got))
+		})
+	}
+}
+
+// TestStocktrimConfigErrors checks that a configuration the stocktrim
+// documentation calls an error gives one, naming what to fix and never the
+// signature, rather than a panic or a client.
+func TestStocktrimConfigErrors(t *testing.T) {
+	for _, name := range []string{"STOCKTRIM_API_AUTH_ID", "STOCKTRIM_API_AUTH_SIGNATURE", "STOCKTRIM_BASE_URL", "STOCKTRIM_MAX_RETRIES", "STOCKTRIM_TIMEOUT"} {
+		t.Setenv(name, "")
+	}
+	const secret = "very-secret-signature"
+	tests := []struct {
+		give []stocktrim.Option
+		want error
+	}{
+		{give: nil, want: stocktrim.ErrMissingCredentials},
+		{give: []stocktrim.Option{stocktrim.WithCredentials("", secret)}, want: stocktrim.ErrMissingCredentials},
+		{give: []stocktrim.Option{stocktrim.WithCredentials("id", secret), stocktrim.WithBaseURL("ftp://x")}, want: stocktrim.ErrInvalidBaseURL},
+		{give: []stocktrim.Option{stocktrim.WithCredentials("id", secret), stocktrim.WithMaxRetries(-1)}, want: stocktrim.ErrInvalidMaxRetries},
+		{give: []stocktrim.Option{stocktrim.WithCredentials("id", secret), stocktrim.WithTimeout(-time.Second)}, want: stocktrim.ErrInvalidTimeout},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want.Error(), func(t *testing.T) {
+			var client *http.Client
+			var err error
+			require.NotPanics(t, func() { client, err = stocktrim.NewClient(tt.give...) })
+			assert.Nil(t, client)
+			require.ErrorIs(t, err, tt.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "stocktrim: "), "got %q; want the package prefix", err)
+			assert.NotContains(t, err.Error(), secret)
 		})
 	}
 }
