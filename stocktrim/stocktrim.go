@@ -137,7 +137,7 @@ func (c *config) middlewares() ([]middleware.Middleware, error) {
 	}
 	retryOpts := []retry.Option{retry.WithMaxRetries(s.maxRetries)}
 	if c.logger != nil {
-		retryOpts = append(retryOpts, retry.OnRetry(retryWarner(*c.logger)))
+		retryOpts = append(retryOpts, retry.OnRetry(logging.Retries(*c.logger)))
 	}
 	mws := []middleware.Middleware{
 		retry.New(append(retryOpts, c.retryOpts...)...),

@@ -62,10 +62,7 @@ func newStack(host string, breaker circuitbreaker.CircuitBreaker[*http.Response]
 	policy := retry.NewPolicy(
 		retry.WithMaxRetries(4),
 		retry.WithBackoff(20*time.Millisecond, 100*time.Millisecond),
-		retry.OnRetry(func(e retry.Event) {
-			logger.Warn().Int("attempt", e.Attempt).Int("status", e.StatusCode).AnErr("error", e.Err).
-				Dur("delay", e.Delay).Msg("retrying request")
-		}),
+		retry.OnRetry(logging.Retries(logger)), // a redacted warn per retry
 	)
 	return roundtrip.Chain(
 		retry.Failsafe(policy, breaker), // the breaker sees every attempt
