@@ -1,17 +1,23 @@
 package roundtrip_test
 
 import (
+	"io"
 	"net/http"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/failsafe-go/failsafe-go/circuitbreaker"
+	"github.com/rs/zerolog"
 
 	"github.com/roundtrip-go/roundtrip"
 	"github.com/roundtrip-go/roundtrip/auth"
+	"github.com/roundtrip-go/roundtrip/logging"
 	"github.com/roundtrip-go/roundtrip/middleware"
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 	"github.com/roundtrip-go/roundtrip/retry"
+	"github.com/roundtrip-go/roundtrip/stocktrim"
+	"github.com/roundtrip-go/roundtrip/timeout"
 )
 
 // idleCounter is a base transport that counts CloseIdleConnections calls.
@@ -32,6 +38,19 @@ func TestCloseIdleConnectionsReachesBase(t *testing.T) {
 		{give: "auth", mw: auth.Bearer("t")},
 		{give: "retry", mw: retry.New()},
 		{give: "retry.Failsafe with a breaker", mw: retry.Failsafe(retry.NewPolicy(), circuitbreaker.NewWithDefaults[*http.Response]())},
+		{give: "timeout", mw: timeout.New(time.Second)},
+		{give: "logging", mw: logging.New(zerolog.New(io.Discard))},
+		{give: "a whole chain", mw: func(next http.RoundTripper) http.RoundTripper {
+			return roundtrip.Chain(retry.New(), timeout.New(time.Second), auth.Bearer("t"), logging.New(zerolog.Nop())).Then(next)
+		}},
+		{give: "the stocktrim stack", mw: func(next http.RoundTripper) http.RoundTripper {
+			rt, err := stocktrim.NewTransport(stocktrim.WithCredentials("id", "sig"),
+				stocktrim.WithLogger(zerolog.Nop()), stocktrim.WithTransport(next))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rt
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {

@@ -164,3 +164,8 @@ func (t *transport) requestExcerpt(req *http.Request) ([]byte, bool) {
 func ms(d time.Duration) float64 {
 	return float64(d) / float64(time.Millisecond)
 }
+
+// CloseIdleConnections closes the idle connections of the next
+// RoundTripper, so that [http.Client.CloseIdleConnections] reaches the base
+// transport through this middleware.
+func (t *transport) CloseIdleConnections() { middleware.CloseIdleConnections(t.next) }

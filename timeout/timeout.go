@@ -118,3 +118,8 @@ type writableBody struct {
 func (b *writableBody) Write(p []byte) (int, error) {
 	return b.w.Write(p)
 }
+
+// CloseIdleConnections closes the idle connections of the next
+// RoundTripper, so that [http.Client.CloseIdleConnections] reaches the base
+// transport through this middleware.
+func (t *transport) CloseIdleConnections() { middleware.CloseIdleConnections(t.next) }
