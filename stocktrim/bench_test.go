@@ -10,7 +10,11 @@ import (
 	"github.com/failsafe-go/failsafe-go/failsafehttp"
 	"github.com/rs/zerolog"
 
+	"github.com/roundtrip-go/roundtrip/auth"
+	"github.com/roundtrip-go/roundtrip/logging"
+	"github.com/roundtrip-go/roundtrip/retry"
 	"github.com/roundtrip-go/roundtrip/stocktrim"
+	"github.com/roundtrip-go/roundtrip/timeout"
 )
 
 // memBase answers every request with 200 and a small JSON body, in
@@ -54,6 +58,13 @@ func BenchmarkStack(b *testing.B) {
 		{name: "raw", rt: memBase{}},
 		{name: "failsafehttp-retry", rt: failsafehttp.NewRoundTripper(memBase{}, policy)},
 		{name: "stocktrim", rt: stack},
+		// The layers of the stack one at a time, to show what each adds.
+		{name: "layers/retry", rt: retry.New()(memBase{})},
+		{name: "layers/timeout", rt: timeout.New(stocktrim.DefaultTimeout)(memBase{})},
+		{name: "layers/auth", rt: auth.Headers(map[string]string{
+			stocktrim.HeaderAuthID: "bench-id", stocktrim.HeaderSignature: "bench-signature",
+		}, auth.OnlyHosts("api.stocktrim.com"))(memBase{})},
+		{name: "layers/logging", rt: logging.New(zerolog.New(io.Discard).Level(zerolog.InfoLevel))(memBase{})},
 	}
 	for _, row := range rows {
 		b.Run(row.name, func(b *testing.B) {
