@@ -3,32 +3,23 @@ package logging_test
 import (
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/rs/zerolog"
 
 	"github.com/roundtrip-go/roundtrip/logging"
+	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 )
 
 const benchBody = `{"items":[{"id":1,"name":"widget"},{"id":2,"name":"gadget"}]}`
 
-// memBase is an in-memory transport: a fresh response per request, as a
-// real transport would give, with no network.
-type memBase struct{ header http.Header }
-
-func (m memBase) RoundTrip(req *http.Request) (*http.Response, error) {
-	return &http.Response{
-		StatusCode:    http.StatusOK,
-		Header:        m.header,
-		Body:          io.NopCloser(strings.NewReader(benchBody)),
-		ContentLength: int64(len(benchBody)),
-		Request:       req,
-	}, nil
-}
-
-func newMemBase() memBase {
-	return memBase{header: http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"s=1"}}}
+// newMemBase returns an in-memory transport: a fresh response per
+// request, as a real transport would give, with no network.
+func newMemBase() middlewaretest.Static {
+	return middlewaretest.Static{
+		Header: http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"s=1"}},
+		Body:   benchBody,
+	}
 }
 
 func newBenchRequest(tb testing.TB, rawURL string) *http.Request {
@@ -59,11 +50,7 @@ const (
 )
 
 func bench(b *testing.B, rt http.RoundTripper, rawURL string) {
-	req := newBenchRequest(b, rawURL)
-	b.ReportAllocs()
-	for b.Loop() {
-		once(b, rt, req)
-	}
+	middlewaretest.Benchmark(b, rt, newBenchRequest(b, rawURL))
 }
 
 // benchLevel benchmarks the middleware with a JSON logger at lvl writing

@@ -6,37 +6,28 @@ import (
 	"time"
 
 	"github.com/failsafe-go/failsafe-go/failsafehttp"
+
+	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 )
 
-// memTransport answers 200 with no body, in memory: what is measured on top
-// of it is the middleware alone.
-type memTransport struct{ header http.Header }
-
-func (m memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	return &http.Response{StatusCode: http.StatusOK, Header: m.header, Body: http.NoBody, Request: req}, nil
-}
+// memTransport answers 200 with no body, in memory: what is measured on
+// top of it is the middleware alone.
+var memTransport = middlewaretest.Static{Header: http.Header{}}
 
 func benchmark(b *testing.B, rt http.RoundTripper) {
 	req, err := http.NewRequest(http.MethodGet, "http://example.test/", nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := rt.RoundTrip(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		resp.Body.Close()
-	}
+	middlewaretest.Benchmark(b, rt, req)
 }
 
 func BenchmarkRaw(b *testing.B) {
-	benchmark(b, memTransport{header: http.Header{}})
+	benchmark(b, memTransport)
 }
 
 func BenchmarkRetryNew(b *testing.B) {
-	benchmark(b, New()(memTransport{header: http.Header{}}))
+	benchmark(b, New()(memTransport))
 }
 
 func BenchmarkFailsafeHTTP(b *testing.B) {
@@ -45,5 +36,5 @@ func BenchmarkFailsafeHTTP(b *testing.B) {
 		WithBackoff(time.Second, 16*time.Second).
 		WithJitterFactor(0.25).
 		Build()
-	benchmark(b, failsafehttp.NewRoundTripper(memTransport{header: http.Header{}}, policy))
+	benchmark(b, failsafehttp.NewRoundTripper(memTransport, policy))
 }

@@ -3,7 +3,6 @@ package stocktrim_test
 import (
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/roundtrip-go/roundtrip/auth"
 	"github.com/roundtrip-go/roundtrip/logging"
+	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 	"github.com/roundtrip-go/roundtrip/retry"
 	"github.com/roundtrip-go/roundtrip/stocktrim"
 	"github.com/roundtrip-go/roundtrip/timeout"
@@ -19,16 +19,7 @@ import (
 
 // memBase answers every request with 200 and a small JSON body, in
 // memory: what is measured on top of it is the stack alone.
-type memBase struct{}
-
-func (memBase) RoundTrip(req *http.Request) (*http.Response, error) {
-	return &http.Response{
-		StatusCode: http.StatusOK,
-		Header:     http.Header{"Content-Type": {"application/json"}},
-		Body:       io.NopCloser(strings.NewReader(`[]`)),
-		Request:    req,
-	}, nil
-}
+var memBase = middlewaretest.Static{Header: http.Header{"Content-Type": {"application/json"}}, Body: `[]`}
 
 // BenchmarkStack compares, in one run, a successful request through the
 // raw in-memory base, through failsafehttp with only a retry policy (the
@@ -41,7 +32,7 @@ func BenchmarkStack(b *testing.B) {
 	stack, err := stocktrim.NewTransport(
 		stocktrim.WithCredentials("bench-id", "bench-signature"),
 		stocktrim.WithLogger(zerolog.New(io.Discard).Level(zerolog.InfoLevel)),
-		stocktrim.WithTransport(memBase{}),
+		stocktrim.WithTransport(memBase),
 	)
 	if err != nil {
 		b.Fatal(err)
@@ -55,16 +46,16 @@ func BenchmarkStack(b *testing.B) {
 		name string
 		rt   http.RoundTripper
 	}{
-		{name: "raw", rt: memBase{}},
-		{name: "failsafehttp-retry", rt: failsafehttp.NewRoundTripper(memBase{}, policy)},
+		{name: "raw", rt: memBase},
+		{name: "failsafehttp-retry", rt: failsafehttp.NewRoundTripper(memBase, policy)},
 		{name: "stocktrim", rt: stack},
 		// The layers of the stack one at a time, to show what each adds.
-		{name: "layers/retry", rt: retry.New()(memBase{})},
-		{name: "layers/timeout", rt: timeout.New(stocktrim.DefaultTimeout)(memBase{})},
+		{name: "layers/retry", rt: retry.New()(memBase)},
+		{name: "layers/timeout", rt: timeout.New(stocktrim.DefaultTimeout)(memBase)},
 		{name: "layers/auth", rt: auth.Headers(map[string]string{
 			stocktrim.HeaderAuthID: "bench-id", stocktrim.HeaderSignature: "bench-signature",
-		}, auth.OnlyHosts("api.stocktrim.com"))(memBase{})},
-		{name: "layers/logging", rt: logging.New(zerolog.New(io.Discard).Level(zerolog.InfoLevel))(memBase{})},
+		}, auth.OnlyHosts("api.stocktrim.com"))(memBase)},
+		{name: "layers/logging", rt: logging.New(zerolog.New(io.Discard).Level(zerolog.InfoLevel))(memBase)},
 	}
 	for _, row := range rows {
 		b.Run(row.name, func(b *testing.B) {
@@ -72,17 +63,7 @@ func BenchmarkStack(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.ReportAllocs()
-			for b.Loop() {
-				resp, err := row.rt.RoundTrip(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-					b.Fatal(err)
-				}
-				resp.Body.Close()
-			}
+			middlewaretest.Benchmark(b, row.rt, req)
 		})
 	}
 }

@@ -2,28 +2,18 @@ package timeout_test
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/roundtrip-go/roundtrip/middleware"
+	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 	"github.com/roundtrip-go/roundtrip/timeout"
 )
 
 // memBase answers every request with 200 and a small body, in memory: what
 // is measured on top of it is the timeout middleware alone.
-type memBase struct{}
-
-func (memBase) RoundTrip(req *http.Request) (*http.Response, error) {
-	return &http.Response{
-		StatusCode: http.StatusOK,
-		Header:     http.Header{"Content-Type": {"application/json"}},
-		Body:       io.NopCloser(strings.NewReader(`[]`)),
-		Request:    req,
-	}, nil
-}
+var memBase = middlewaretest.Static{Header: http.Header{"Content-Type": {"application/json"}}, Body: `[]`}
 
 // childBase derives a cancellable child of the request's context and
 // watches it, as net/http's Transport does for every request.
@@ -35,7 +25,7 @@ var childBase = middleware.Func(func(req *http.Request) (*http.Response, error) 
 		return nil, context.Cause(ctx)
 	default:
 	}
-	return memBase{}.RoundTrip(req)
+	return memBase.RoundTrip(req)
 })
 
 func runBench(b *testing.B, ctx context.Context, rt http.RoundTripper) {
@@ -44,28 +34,18 @@ func runBench(b *testing.B, ctx context.Context, rt http.RoundTripper) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := rt.RoundTrip(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-			b.Fatal(err)
-		}
-		resp.Body.Close()
-	}
+	middlewaretest.Benchmark(b, rt, req)
 }
 
 // BenchmarkRaw is the in-memory base alone, the baseline for the rows below.
 func BenchmarkRaw(b *testing.B) {
-	runBench(b, context.Background(), memBase{})
+	runBench(b, context.Background(), memBase)
 }
 
 // BenchmarkTimeout is a successful request through New over the in-memory
 // base, under a caller context that cannot be cancelled.
 func BenchmarkTimeout(b *testing.B) {
-	runBench(b, context.Background(), timeout.New(30*time.Second)(memBase{}))
+	runBench(b, context.Background(), timeout.New(30*time.Second)(memBase))
 }
 
 // BenchmarkTimeoutCallerCancel is BenchmarkTimeout under a caller context
@@ -73,7 +53,7 @@ func BenchmarkTimeout(b *testing.B) {
 func BenchmarkTimeoutCallerCancel(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	runBench(b, ctx, timeout.New(30*time.Second)(memBase{}))
+	runBench(b, ctx, timeout.New(30*time.Second)(memBase))
 }
 
 // BenchmarkTimeoutChildContext is BenchmarkTimeout over a base that derives
