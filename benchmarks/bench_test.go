@@ -16,7 +16,7 @@ import (
 func BenchmarkPerRequest(b *testing.B) {
 	for _, lib := range libraries() {
 		b.Run(lib.Name, func(b *testing.B) {
-			rt := wrap(b, lib, memTransport{}, memBaseURL)
+			rt := wrap(b, lib, memTransport, memBaseURL)
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {

@@ -127,7 +127,7 @@ func noBase(n int) []string {
 
 func runPerRequest(_ context.Context, libs []library, s settings) ([]string, error) {
 	res, failed, err := rounds(libs, s.Rounds, true, func(lib library) (perOp, error) {
-		rt, err := lib.Wrap(memTransport{}, memBaseURL)
+		rt, err := lib.Wrap(memTransport, memBaseURL)
 		if err != nil {
 			return perOp{}, err
 		}

@@ -8,10 +8,11 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 )
 
 // memBaseURL is the base URL of requests to the in-memory transport.
@@ -19,24 +20,7 @@ const memBaseURL = "http://api.bench.test"
 
 // memTransport answers every request from memory with 200 and a two-byte
 // body: a base that costs next to nothing, so what a library adds shows.
-type memTransport struct{}
-
-func (memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		_ = req.Body.Close()
-	}
-	return &http.Response{
-		Status:        "200 OK",
-		StatusCode:    http.StatusOK,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        http.Header{"Content-Type": {"text/plain"}},
-		Body:          io.NopCloser(strings.NewReader("ok")),
-		ContentLength: 2,
-		Request:       req,
-	}, nil
-}
+var memTransport = middlewaretest.Static{Header: http.Header{"Content-Type": {"text/plain"}}, Body: "ok"}
 
 // get sends one GET for url through rt, tagged with id when id is not
 // empty, reads the whole response body and closes it. Any status but 200 is

@@ -139,7 +139,7 @@ func TestStreamedBodyHidesLength(t *testing.T) {
 }
 
 func TestTracker(t *testing.T) {
-	tr := newTracker(memTransport{})
+	tr := newTracker(memTransport)
 	var resps []*http.Response
 	for range 3 {
 		req, err := http.NewRequest(http.MethodGet, memBaseURL, nil)
@@ -165,7 +165,7 @@ func TestTracker(t *testing.T) {
 func TestMeasurePerRequest(t *testing.T) {
 	for _, lib := range libraries() {
 		t.Run(lib.Name, func(t *testing.T) {
-			rt := wrap(t, lib, memTransport{}, memBaseURL)
+			rt := wrap(t, lib, memTransport, memBaseURL)
 			m, err := measurePerRequest(rt, memBaseURL+"/items", 20)
 			if err != nil {
 				t.Fatal(err)

@@ -16,7 +16,8 @@ import (
 // The zero value answers 200 OK with no header and an empty body. Header,
 // when set, is shared by every response and must not be modified. The
 // responses' Status text is left empty, to keep the base cheap. A Static is
-// safe for concurrent use and never reads the request body.
+// safe for concurrent use. Like a real transport it closes the request
+// body, which it never reads.
 type Static struct {
 	// Status is the status code. Zero means 200 OK.
 	Status int
@@ -31,6 +32,9 @@ var _ http.RoundTripper = Static{}
 
 // RoundTrip answers req from memory. It never returns an error.
 func (s Static) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
 	status := s.Status
 	if status == 0 {
 		status = http.StatusOK
