@@ -109,11 +109,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // head adds the fields known when RoundTrip returns. At debug it adds the
 // headers and the request body excerpt too.
 func (t *transport) head(e *zerolog.Event, req *http.Request, resp *http.Response, lowest zerolog.Level) {
-	method := req.Method
-	if method == "" {
-		method = http.MethodGet // as net/http reads an empty method
-	}
-	e.Str("method", method).Str("url", t.red.url(req.URL))
+	e.Str("method", method(req)).Str("url", t.red.url(req.URL))
 	if resp != nil {
 		e.Int("status", resp.StatusCode)
 	}
@@ -158,6 +154,14 @@ func (t *transport) requestExcerpt(req *http.Request) ([]byte, bool) {
 		return nil, false
 	}
 	return x, true
+}
+
+// method returns req's method as net/http sends it: GET when empty.
+func method(req *http.Request) string {
+	if req.Method == "" {
+		return http.MethodGet
+	}
+	return req.Method
 }
 
 // ms returns d in milliseconds.

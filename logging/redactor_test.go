@@ -99,16 +99,9 @@ func TestRetries(t *testing.T) {
 
 func TestRetriesDisabledAllocatesNothing(t *testing.T) {
 	listen := logging.Retries(zerolog.New(io.Discard).Level(zerolog.ErrorLevel))
-	ev := retry.Event{Request: httptestRequest(t), Attempt: 1, Delay: time.Second, StatusCode: 503}
+	ev := retry.Event{Request: newBenchRequest(t, redactedURL), Attempt: 1, Delay: time.Second, StatusCode: 503}
 	assert.Zero(t, testing.AllocsPerRun(100, func() { listen(ev) }))
 	logging.Retries(zerolog.New(io.Discard))(retry.Event{}) // no request: ignored, no panic
-}
-
-func httptestRequest(t *testing.T) *http.Request {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, "https://api.example.test/items?token=x", nil)
-	require.NoError(t, err)
-	return req
 }
 
 // ExampleRetries writes a redacted warn event for each retry a retry

@@ -1,8 +1,6 @@
 package logging
 
 import (
-	"net/http"
-
 	"github.com/rs/zerolog"
 
 	"github.com/roundtrip-go/roundtrip/retry"
@@ -28,11 +26,7 @@ func Retries(logger zerolog.Logger, opts ...Option) func(retry.Event) {
 		if e == nil {
 			return
 		}
-		method := req.Method
-		if method == "" {
-			method = http.MethodGet
-		}
-		e.Str("method", method).
+		e.Str("method", method(req)).
 			Str("url", red.url(req.URL)).
 			Int("attempt", ev.Attempt)
 		if ev.Err != nil {

@@ -61,7 +61,8 @@ func (s Static) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // Benchmark sends req through rt b.N times, reading each response body to
 // the end and closing it as a caller would, and reports allocations. It
-// fails b on the first error. req is reused, so it must have no body. A nil rt means http.DefaultTransport.
+// fails b on the first error. req is reused, so it must have no body. A nil
+// rt means http.DefaultTransport.
 func Benchmark(b *testing.B, rt http.RoundTripper, req *http.Request) {
 	b.Helper()
 	if rt == nil {
