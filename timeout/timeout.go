@@ -1,11 +1,8 @@
 package timeout
 
 import (
-	"context"
-	"errors"
 	"io"
 	"net/http"
-	"sync/atomic"
 	"time"
 
 	"github.com/roundtrip-go/roundtrip/middleware"
@@ -20,6 +17,10 @@ import (
 // unchanged. A nil next means [http.DefaultTransport]. The caller's own
 // context still applies: whichever ends first wins, and only the deadline
 // set here produces an [*Error].
+//
+// Each RoundTripper that New returns serves the deadlines of all its
+// attempts with one timer. Its pending timer keeps it reachable for at most
+// d after its last attempt.
 func New(d time.Duration) middleware.Middleware {
 	return func(next http.RoundTripper) http.RoundTripper {
 		if next == nil {
@@ -28,16 +29,14 @@ func New(d time.Duration) middleware.Middleware {
 		if d <= 0 {
 			return next
 		}
-		return &transport{next: next, limit: d}
+		return &transport{next: next, limit: d, q: newQueue(d)}
 	}
 }
-
-// errFired is the cause of an attempt context whose deadline fired.
-var errFired = errors.New("timeout: attempt deadline exceeded")
 
 type transport struct {
 	next  http.RoundTripper
 	limit time.Duration
+	q     *queue
 }
 
 var _ http.RoundTripper = (*transport)(nil)
@@ -45,73 +44,29 @@ var _ http.RoundTripper = (*transport)(nil)
 // RoundTrip runs one attempt under the deadline. The deadline's resources
 // are released when the response body is closed or read to EOF.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx, cancel := context.WithTimeoutCause(req.Context(), t.limit, errFired)
-	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	a := t.q.start(req.Context())
+	resp, err := t.next.RoundTrip(req.WithContext(a))
 	if err != nil {
-		err = t.wrap(ctx, err)
-		cancel()
+		err = a.wrap(err)
+		a.release()
 		return nil, err
 	}
 	if resp.Body == nil || resp.Body == http.NoBody {
-		cancel()
+		a.release()
 		return resp, nil
 	}
-	b := &body{rc: resp.Body, ctx: ctx, cancel: cancel, limit: t.limit}
+	a.rc = resp.Body
 	if rwc, ok := resp.Body.(io.ReadWriteCloser); ok && resp.StatusCode == http.StatusSwitchingProtocols {
-		resp.Body = &writableBody{body: b, w: rwc}
+		resp.Body = &writableBody{attempt: a, w: rwc}
 	} else {
-		resp.Body = b
+		resp.Body = a
 	}
 	return resp, nil
 }
 
-// wrap turns err into an *Error when the attempt deadline, and not the
-// caller's context, ended the attempt.
-func (t *transport) wrap(ctx context.Context, err error) error {
-	return wrapErr(ctx, t.limit, err)
-}
-
-func wrapErr(ctx context.Context, limit time.Duration, err error) error {
-	if context.Cause(ctx) != errFired {
-		return err
-	}
-	return &Error{Limit: limit, Err: err}
-}
-
-// body releases the attempt's deadline when it is read to EOF or closed.
-type body struct {
-	rc     io.ReadCloser
-	ctx    context.Context
-	cancel context.CancelFunc // idempotent
-	limit  time.Duration
-	closed atomic.Bool
-}
-
-func (b *body) Read(p []byte) (int, error) {
-	n, err := b.rc.Read(p)
-	switch {
-	case err == io.EOF:
-		b.cancel()
-	case err != nil:
-		err = wrapErr(b.ctx, b.limit, err)
-	}
-	return n, err
-}
-
-// Close closes the underlying body once, then releases the deadline. Later
-// calls return nil.
-func (b *body) Close() error {
-	if !b.closed.CompareAndSwap(false, true) {
-		return nil
-	}
-	err := b.rc.Close()
-	b.cancel()
-	return err
-}
-
 // writableBody keeps the io.Writer of a 101 Switching Protocols body.
 type writableBody struct {
-	*body
+	*attempt
 	w io.Writer
 }
 

@@ -1,0 +1,218 @@
+package timeout
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// firedError is the cause of an attempt context whose deadline fired. Each
+// transport has its own, so that under two nested timeout middlewares an
+// attempt tells its own deadline from the outer one.
+type firedError struct{ limit time.Duration }
+
+func (e *firedError) Error() string {
+	return fmt.Sprintf("timeout: attempt exceeded its %v deadline", e.limit)
+}
+
+func (e *firedError) Unwrap() error { return context.DeadlineExceeded }
+
+// queue holds the live attempts of one transport in deadline order. Every
+// attempt gets the same limit, so new attempts go at the tail (a few steps
+// back at most, when goroutines race), and one timer, set for the head,
+// serves them all. That spares each attempt the runtime timer that
+// context.WithTimeout would arm and stop.
+type queue struct {
+	limit time.Duration
+	cause *firedError
+
+	mu    sync.Mutex
+	head  *attempt
+	tail  *attempt
+	timer *time.Timer // made on first use; runs expire
+	armed bool        // the timer is pending, for when
+	when  time.Time
+}
+
+func newQueue(limit time.Duration) *queue {
+	return &queue{limit: limit, cause: &firedError{limit: limit}}
+}
+
+// start begins an attempt under parent and, unless the parent's own
+// deadline comes first, queues its deadline.
+func (q *queue) start(parent context.Context) *attempt {
+	ctx, cancel := context.WithCancelCause(parent)
+	a := &attempt{Context: ctx, cancel: cancel, q: q, deadline: time.Now().Add(q.limit)}
+	if pd, ok := parent.Deadline(); ok && !pd.After(a.deadline) {
+		// The parent's deadline comes first: ours can never end the
+		// attempt, and the parent's ending reaches ctx by itself.
+		a.deadline = pd
+		return a
+	}
+	q.mu.Lock()
+	q.insert(a)
+	if !q.armed || a.deadline.Before(q.when) {
+		q.arm(a.deadline)
+	}
+	q.mu.Unlock()
+	return a
+}
+
+// insert links a in deadline order. q.mu is held.
+func (q *queue) insert(a *attempt) {
+	p := q.tail
+	for p != nil && p.deadline.After(a.deadline) {
+		p = p.prev
+	}
+	a.prev = p
+	if p == nil {
+		a.next, q.head = q.head, a
+	} else {
+		a.next, p.next = p.next, a
+	}
+	if a.next == nil {
+		q.tail = a
+	} else {
+		a.next.prev = a
+	}
+	a.queued = true
+}
+
+// unlink takes a out of the queue. q.mu is held.
+func (q *queue) unlink(a *attempt) {
+	if a.prev == nil {
+		q.head = a.next
+	} else {
+		a.prev.next = a.next
+	}
+	if a.next == nil {
+		q.tail = a.prev
+	} else {
+		a.next.prev = a.prev
+	}
+	a.prev, a.next, a.queued = nil, nil, false
+}
+
+// arm sets the timer for when. q.mu is held.
+func (q *queue) arm(when time.Time) {
+	d := time.Until(when)
+	if q.timer == nil {
+		q.timer = time.AfterFunc(d, q.expire)
+	} else {
+		q.timer.Reset(d)
+	}
+	q.armed, q.when = true, when
+}
+
+// remove takes a out of the queue if it is still there.
+func (q *queue) remove(a *attempt) {
+	q.mu.Lock()
+	if a.queued {
+		q.unlink(a)
+	}
+	q.mu.Unlock()
+}
+
+// expire runs on the timer: it ends every attempt whose deadline has
+// passed and sets the timer for the next one. The timer may fire early,
+// for an attempt released since; then it only moves on.
+func (q *queue) expire() {
+	var fired []*attempt
+	q.mu.Lock()
+	now := time.Now()
+	for q.head != nil && !q.head.deadline.After(now) {
+		a := q.head
+		q.unlink(a)
+		fired = append(fired, a)
+	}
+	q.armed = false
+	if q.head != nil {
+		q.arm(q.head.deadline)
+	}
+	q.mu.Unlock()
+	for _, a := range fired {
+		a.cancel(q.cause)
+	}
+}
+
+// attempt is one attempt's context and, once the response is in, the
+// wrapper of its body: one allocation for both.
+//
+// As a context it is a context.WithCancelCause child of the caller's
+// context whose Deadline reports the attempt's deadline. When the deadline
+// fires, its cause is the transport's *firedError and its Err is
+// context.DeadlineExceeded; contexts derived from it see context.Canceled
+// with that cause, and context.Cause reaches it from any of them.
+type attempt struct {
+	context.Context
+	cancel   context.CancelCauseFunc // idempotent
+	q        *queue
+	deadline time.Time // the earlier of ours and the parent's
+
+	prev, next *attempt // guarded by q.mu
+	queued     bool     // guarded by q.mu
+
+	rc     io.ReadCloser // the response body, set before it is returned
+	closed atomic.Bool
+}
+
+// Deadline reports the earlier of the attempt's deadline and the parent's.
+func (a *attempt) Deadline() (time.Time, bool) { return a.deadline, true }
+
+// Err reports context.DeadlineExceeded once the attempt's own deadline has
+// ended it, as a context made by context.WithTimeout would.
+func (a *attempt) Err() error {
+	err := a.Context.Err()
+	if err != nil && a.fired() {
+		return context.DeadlineExceeded
+	}
+	return err
+}
+
+// fired reports whether this attempt's own deadline, and not the caller's
+// context, ended it.
+func (a *attempt) fired() bool {
+	return context.Cause(a.Context) == a.q.cause
+}
+
+// release ends the attempt: it leaves the queue, and its context lets go
+// of the parent.
+func (a *attempt) release() {
+	a.q.remove(a)
+	a.cancel(nil)
+}
+
+// wrap turns err into an *Error when the attempt's own deadline ended it.
+func (a *attempt) wrap(err error) error {
+	if !a.fired() {
+		return err
+	}
+	return &Error{Limit: a.q.limit, Err: err}
+}
+
+// Read reads the body. EOF releases the attempt; an error after the
+// deadline fired is an *Error.
+func (a *attempt) Read(p []byte) (int, error) {
+	n, err := a.rc.Read(p)
+	switch {
+	case err == io.EOF:
+		a.release()
+	case err != nil:
+		err = a.wrap(err)
+	}
+	return n, err
+}
+
+// Close closes the body once, then releases the attempt. Later calls
+// return nil.
+func (a *attempt) Close() error {
+	if !a.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	err := a.rc.Close()
+	a.release()
+	return err
+}
