@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/net/http/httpguts"
 
+	"github.com/roundtrip-go/roundtrip/internal/owned"
 	"github.com/roundtrip-go/roundtrip/middleware"
 )
 
@@ -135,32 +136,57 @@ type transport struct {
 	invalid error
 }
 
-var _ http.RoundTripper = (*transport)(nil)
+var _ owned.RoundTripper = (*transport)(nil)
 
 // RoundTrip sends a copy of req with the headers set, or req itself when
 // its host is out of scope.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.invalid != nil {
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, t.invalid
+		return nil, t.refuse(req)
 	}
 	if !t.inScope(req) {
 		return t.next.RoundTrip(req)
 	}
 	out := new(http.Request)
 	*out = *req
-	out.Header = make(http.Header, len(req.Header)+len(t.set))
-	for k, v := range req.Header {
+	t.setHeaders(out)
+	return owned.RoundTrip(t.next, out)
+}
+
+// RoundTripOwned is RoundTrip for a request the caller gave up: the headers
+// are set on it in place, on a header map of its own.
+func (t *transport) RoundTripOwned(req *http.Request) (*http.Response, error) {
+	if t.invalid != nil {
+		return nil, t.refuse(req)
+	}
+	if t.inScope(req) {
+		t.setHeaders(req)
+	}
+	return owned.RoundTrip(t.next, req)
+}
+
+// refuse closes req's body, as RoundTrip must even on error, and returns
+// why the headers cannot be sent.
+func (t *transport) refuse(req *http.Request) error {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+	return t.invalid
+}
+
+// setHeaders gives out a header map of its own: out's headers, which it
+// shares with the caller's request, plus ours.
+func (t *transport) setHeaders(out *http.Request) {
+	h := make(http.Header, len(out.Header)+len(t.set))
+	for k, v := range out.Header {
 		// Clipped, so an Add further down reallocates instead of writing
 		// into the caller's backing array.
-		out.Header[k] = slices.Clip(v)
+		h[k] = slices.Clip(v)
 	}
 	for _, f := range t.set {
-		out.Header[f.key] = f.value
+		h[f.key] = f.value
 	}
-	return t.next.RoundTrip(out)
+	out.Header = h
 }
 
 func (t *transport) inScope(req *http.Request) bool {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/failsafe-go/failsafe-go"
 
+	"github.com/roundtrip-go/roundtrip/internal/owned"
 	"github.com/roundtrip-go/roundtrip/middleware"
 )
 
@@ -77,7 +78,7 @@ func (c *execCall) attempt(exec failsafe.Execution[*http.Response]) (*http.Respo
 		}
 		r.Body = body
 	}
-	resp, err := c.next.RoundTrip(r)
+	resp, err := owned.RoundTrip(c.next, r)
 	if err == nil && resp != nil {
 		if ei, ok := exec.(interface{ DeferCancel() func() }); ok {
 			// Keep the attempt's context alive until the body is done.

@@ -8,6 +8,7 @@ import (
 	"github.com/failsafe-go/failsafe-go"
 	"github.com/failsafe-go/failsafe-go/budget"
 
+	"github.com/roundtrip-go/roundtrip/internal/owned"
 	"github.com/roundtrip-go/roundtrip/middleware"
 )
 
@@ -36,7 +37,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// Attempt 1 sends req.Body as it is: the next RoundTripper closes it,
 	// and later attempts take fresh bodies from req.GetBody.
-	resp, err := t.next.RoundTrip(req.WithContext(withAttempt(req.Context(), 1)))
+	resp, err := owned.RoundTrip(t.next, req.WithContext(withAttempt(req.Context(), 1)))
 	if err == nil && resp != nil && !c.codes.has(resp.StatusCode) {
 		return resp, nil
 	}
@@ -104,7 +105,7 @@ func (t *transport) retry(req *http.Request, start time.Time, resp *http.Respons
 			t.release()
 			return nil, giveUp(attempt, "canceled while waiting to retry", werr)
 		}
-		resp, err = t.next.RoundTrip(next)
+		resp, err = owned.RoundTrip(t.next, next)
 		t.release()
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/roundtrip-go/roundtrip/internal/owned"
 	"github.com/roundtrip-go/roundtrip/middleware"
 )
 
@@ -39,13 +40,26 @@ type transport struct {
 	q     *queue
 }
 
-var _ http.RoundTripper = (*transport)(nil)
+var _ owned.RoundTripper = (*transport)(nil)
 
 // RoundTrip runs one attempt under the deadline. The deadline's resources
 // are released when the response body is closed or read to EOF.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	a := t.q.start(req.Context())
-	resp, err := t.next.RoundTrip(req.WithContext(a))
+	return t.roundTrip(a, req.WithContext(a))
+}
+
+// RoundTripOwned is RoundTrip for a request the caller gave up: the
+// attempt's context is set on it in place.
+func (t *transport) RoundTripOwned(req *http.Request) (*http.Response, error) {
+	a := t.q.start(req.Context())
+	*req = *req.WithContext(a) // the copy WithContext makes stays on the stack
+	return t.roundTrip(a, req)
+}
+
+// roundTrip sends out, which carries a's context and is ours to give up.
+func (t *transport) roundTrip(a *attempt, out *http.Request) (*http.Response, error) {
+	resp, err := owned.RoundTrip(t.next, out)
 	if err != nil {
 		err = a.wrap(err)
 		a.release()
