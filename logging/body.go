@@ -74,5 +74,5 @@ func (b *body) finish() {
 	if b.readErr != nil {
 		e.Str("error", b.red.errText(b.readErr, b.url))
 	}
-	e.Float64("duration", ms(time.Since(b.start))).Msg(message)
+	writeEvent(e, b.start)
 }

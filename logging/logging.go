@@ -84,7 +84,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			e.Str("error", t.red.errText(err, req.URL))
 		}
-		e.Float64("duration", ms(time.Since(start))).Msg(message)
+		writeEvent(e, start)
 		return resp, err
 	}
 
@@ -95,7 +95,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.head(e, req, resp, lowest)
 	if resp.Body == nil || resp.Body == http.NoBody || resp.StatusCode == http.StatusSwitchingProtocols {
 		// Nothing to wait for: a 101 body is the connection itself.
-		e.Float64("duration", ms(time.Since(start))).Msg(message)
+		writeEvent(e, start)
 		return resp, nil
 	}
 	b := &body{rc: resp.Body, e: e, start: start, red: t.red, url: req.URL}
@@ -109,7 +109,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // head adds the fields known when RoundTrip returns. At debug it adds the
 // headers and the request body excerpt too.
 func (t *transport) head(e *zerolog.Event, req *http.Request, resp *http.Response, lowest zerolog.Level) {
-	e.Str("method", method(req)).Str("url", t.red.url(req.URL))
+	var buf [256]byte // most URLs fit: no allocation for them
+	e.Str("method", method(req)).Bytes("url", t.red.appendURL(buf[:0], req.URL))
 	if resp != nil {
 		e.Int("status", resp.StatusCode)
 	}
@@ -164,9 +165,10 @@ func method(req *http.Request) string {
 	return req.Method
 }
 
-// ms returns d in milliseconds.
-func ms(d time.Duration) float64 {
-	return float64(d) / float64(time.Millisecond)
+// writeEvent adds the duration since start, in milliseconds, and writes e.
+func writeEvent(e *zerolog.Event, start time.Time) {
+	var buf [32]byte
+	e.RawJSON("duration", appendMillis(buf[:0], time.Since(start))).Msg(message)
 }
 
 // CloseIdleConnections closes the idle connections of the next

@@ -175,6 +175,9 @@ func FuzzRedactURL(f *testing.F) {
 		if got != want {
 			t.Errorf("redacting %q with secret %q: got %q; want %q, as with a placeholder", raw, secret, got, want)
 		}
+		if appended := string(r.appendURL(nil, plant(base, name, secret))); appended != got {
+			t.Errorf("appending %q with secret %q: got %q; want %q, as url", raw, secret, appended, got)
+		}
 		// Text redaction of a message quoting the URL must not panic and
 		// must keep the secret out, in the encodings the URL uses.
 		u := plant(base, name, secret)

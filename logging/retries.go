@@ -34,6 +34,7 @@ func Retries(logger zerolog.Logger, opts ...Option) func(retry.Event) {
 		} else {
 			e.Int("status", ev.StatusCode)
 		}
-		e.Float64("delay", ms(ev.Delay)).Msg("retrying request")
+		var buf [32]byte
+		e.RawJSON("delay", appendMillis(buf[:0], ev.Delay)).Msg("retrying request")
 	}
 }
