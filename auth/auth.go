@@ -193,6 +193,12 @@ func (t *transport) inScope(req *http.Request) bool {
 	if !t.cfg.scoped {
 		return true
 	}
+	if h := req.URL.Host; !strings.Contains(h, ":") {
+		// The usual case, a lower-case name with no port, needs no parsing.
+		if slices.Contains(t.cfg.hosts, h) {
+			return true
+		}
+	}
 	host := req.URL.Hostname()
 	host = strings.TrimSuffix(host, ".")
 	for _, h := range t.cfg.hosts {
