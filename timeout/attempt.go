@@ -44,8 +44,10 @@ func newQueue(limit time.Duration) *queue {
 // start begins an attempt under parent and, unless the parent's own
 // deadline comes first, queues its deadline.
 func (q *queue) start(parent context.Context) *attempt {
-	ctx, cancel := context.WithCancelCause(parent)
-	a := &attempt{Context: ctx, cancel: cancel, q: q, deadline: time.Now().Add(q.limit)}
+	a := &attempt{parent: parent, q: q, deadline: time.Now().Add(q.limit)}
+	if parent.Done() != nil {
+		a.inner, a.cancel = context.WithCancelCause(parent)
+	}
 	if pd, ok := parent.Deadline(); ok && !pd.After(a.deadline) {
 		// The parent's deadline comes first: ours can never end the
 		// attempt, and the parent's ending reaches ctx by itself.
@@ -134,55 +136,34 @@ func (q *queue) expire() {
 	}
 	q.mu.Unlock()
 	for _, a := range fired {
-		a.cancel(q.cause)
+		a.fire()
 	}
 }
 
 // attempt is one attempt's context and, once the response is in, the
-// wrapper of its body: one allocation for both.
-//
-// As a context it is a context.WithCancelCause child of the caller's
-// context whose Deadline reports the attempt's deadline. When the deadline
-// fires, its cause is the transport's *firedError and its Err is
-// context.DeadlineExceeded; contexts derived from it see context.Canceled
-// with that cause, and context.Cause reaches it from any of them.
+// wrapper of its body: one allocation for both. Its context methods are in
+// context.go.
 type attempt struct {
-	context.Context
-	cancel   context.CancelCauseFunc // idempotent
+	parent   context.Context
 	q        *queue
 	deadline time.Time // the earlier of ours and the parent's
+
+	// Under a parent that can end, inner is a context.WithCancelCause
+	// child of it that does the work, and the fields below it are unused.
+	inner  context.Context
+	cancel context.CancelCauseFunc // idempotent
+
+	// Under a parent that never ends, the attempt is a context of its own.
+	mu    sync.Mutex
+	done  chan struct{} // made on first Done; closed at the end
+	err   error         // set once, at the end
+	funcs []*afterFunc  // registered by AfterFunc, run once at the end
 
 	prev, next *attempt // guarded by q.mu
 	queued     bool     // guarded by q.mu
 
 	rc     io.ReadCloser // the response body, set before it is returned
 	closed atomic.Bool
-}
-
-// Deadline reports the earlier of the attempt's deadline and the parent's.
-func (a *attempt) Deadline() (time.Time, bool) { return a.deadline, true }
-
-// Err reports context.DeadlineExceeded once the attempt's own deadline has
-// ended it, as a context made by context.WithTimeout would.
-func (a *attempt) Err() error {
-	err := a.Context.Err()
-	if err != nil && a.fired() {
-		return context.DeadlineExceeded
-	}
-	return err
-}
-
-// fired reports whether this attempt's own deadline, and not the caller's
-// context, ended it.
-func (a *attempt) fired() bool {
-	return context.Cause(a.Context) == a.q.cause
-}
-
-// release ends the attempt: it leaves the queue, and its context lets go
-// of the parent.
-func (a *attempt) release() {
-	a.q.remove(a)
-	a.cancel(nil)
 }
 
 // wrap turns err into an *Error when the attempt's own deadline ended it.

@@ -335,3 +335,59 @@ func TestConcurrentCloseReadFire(t *testing.T) {
 		assert.Nil(t, resp.Body.Close(), "iteration %d: a second Close returned an error", i)
 	}
 }
+
+type afterFuncer interface {
+	AfterFunc(func()) func() bool
+}
+
+// TestAttemptEndedBeforeDone asks for Done and registers an AfterFunc only
+// after the attempt has ended, under both kinds of caller context.
+func TestAttemptEndedBeforeDone(t *testing.T) {
+	parents := map[string]func() (context.Context, context.CancelFunc){
+		"never ends": func() (context.Context, context.CancelFunc) { return context.Background(), func() {} },
+		"can end":    func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) },
+	}
+	for name, parent := range parents {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := parent()
+			defer cancel()
+			attemptCtx, resp := attemptContext(t, ctx, time.Minute)
+			require.NoError(t, resp.Body.Close())
+			assert.True(t, isClosed(attemptCtx.Done()), "done open after Close")
+			assert.Equal(t, context.Canceled, attemptCtx.Err())
+
+			af, ok := attemptCtx.(afterFuncer)
+			require.True(t, ok, "the attempt context has no AfterFunc method")
+			ran := make(chan struct{})
+			stop := af.AfterFunc(func() { close(ran) })
+			select {
+			case <-ran:
+			case <-time.After(5 * time.Second):
+				t.Fatal("a func registered after the end never ran")
+			}
+			assert.False(t, stop(), "got stop() true after the func ran")
+		})
+	}
+}
+
+// TestCauseUnderCancellableParent checks the cause a fired attempt reports
+// when the caller's context can end.
+func TestCauseUnderCancellableParent(t *testing.T) {
+	parent, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var attemptCtx context.Context
+	spy := middleware.Func(func(req *http.Request) (*http.Response, error) {
+		attemptCtx = req.Context()
+		return stallBase.RoundTrip(req)
+	})
+	req, err := http.NewRequestWithContext(parent, http.MethodGet, "http://example.test/", nil)
+	require.NoError(t, err)
+	_, err = timeout.New(10 * time.Millisecond)(spy).RoundTrip(req)
+	assertAttemptTimeout(t, err)
+	assert.Equal(t, "timeout: attempt exceeded its 10ms deadline", err.Error())
+	cause := context.Cause(attemptCtx)
+	assert.ErrorIs(t, cause, context.DeadlineExceeded)
+	assert.Equal(t, "timeout: attempt exceeded its 10ms deadline", cause.Error())
+	assert.Equal(t, context.DeadlineExceeded, attemptCtx.Err())
+	assert.NoError(t, parent.Err(), "the caller's context ended with the attempt")
+}

@@ -12,4 +12,14 @@
 // method reports true, and can be told apart from the caller's own context
 // ending with [errors.As]. The retry package uses that difference: an
 // attempt timeout is retried while the caller's context is still live.
+//
+// The next RoundTripper sees the attempt's own context: a child of the
+// caller's, whose Deadline is the earlier of the two deadlines and whose
+// Err, once the attempt deadline fires, is context.DeadlineExceeded, with a
+// cause that matches it. Contexts derived from it end with it, with no
+// goroutine of their own.
+//
+// The deadlines cost one timer per middleware instance, not one per
+// attempt: every attempt has the same limit, so they fall due in the order
+// they started, and one timer set for the oldest serves them all.
 package timeout
