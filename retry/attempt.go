@@ -1,6 +1,9 @@
 package retry
 
-import "context"
+import (
+	"context"
+	"net/http"
+)
 
 // attemptKey is the context key under which retry stores the attempt number.
 type attemptKey struct{}
@@ -20,4 +23,33 @@ func Attempt(ctx context.Context) int {
 // withAttempt returns a child of ctx that carries attempt number n.
 func withAttempt(ctx context.Context, n int) context.Context {
 	return context.WithValue(ctx, attemptKey{}, n)
+}
+
+// attemptRequest is the request of one attempt together with its context,
+// so that both take one allocation.
+type attemptRequest struct {
+	req http.Request
+	ctx attemptContext
+}
+
+// attemptContext is a child of the caller's context that carries the
+// attempt number, as withAttempt's does.
+type attemptContext struct {
+	context.Context
+	n int
+}
+
+func (c *attemptContext) Value(key any) any {
+	if key == (attemptKey{}) {
+		return c.n
+	}
+	return c.Context.Value(key)
+}
+
+// newAttempt returns a copy of req for attempt n, under a child of req's
+// context that carries n.
+func newAttempt(req *http.Request, n int) *http.Request {
+	a := &attemptRequest{ctx: attemptContext{Context: req.Context(), n: n}}
+	a.req = *req.WithContext(&a.ctx) // the copy WithContext makes stays on the stack
+	return &a.req
 }
