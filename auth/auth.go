@@ -155,7 +155,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // RoundTripOwned is RoundTrip for a request the caller gave up: the headers
 // are set on it in place, on a header map of its own.
-func (t *transport) RoundTripOwned(req *http.Request) (*http.Response, error) {
+func (t *transport) RoundTripOwned(req *http.Request, _ owned.Handoff) (*http.Response, error) {
 	if t.invalid != nil {
 		return nil, t.refuse(req)
 	}

@@ -51,7 +51,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // RoundTripOwned is RoundTrip for a request the caller gave up: the
 // attempt's context is set on it in place.
-func (t *transport) RoundTripOwned(req *http.Request) (*http.Response, error) {
+func (t *transport) RoundTripOwned(req *http.Request, _ owned.Handoff) (*http.Response, error) {
 	a := t.q.start(req.Context())
 	*req = *req.WithContext(a) // the copy WithContext makes stays on the stack
 	return t.roundTrip(a, req)

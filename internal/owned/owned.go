@@ -23,14 +23,21 @@ type RoundTripper interface {
 	// request (the Header map, the URL, the Body, slices) it must replace,
 	// never write into. A callee that reads the request after passing it on
 	// must pass it on with RoundTrip, not as owned.
-	RoundTripOwned(req *http.Request) (*http.Response, error)
+	//
+	// Code outside this module cannot name Handoff, so it can neither call
+	// the method nor declare an interface that matches it: a user's
+	// request is never taken for an owned one.
+	RoundTripOwned(req *http.Request, _ Handoff) (*http.Response, error)
 }
+
+// Handoff marks a call of RoundTripOwned as coming from this module.
+type Handoff struct{}
 
 // RoundTrip passes req, owned by the caller, to next: as owned if next takes
 // owned requests, else with next.RoundTrip. The caller gives req up.
 func RoundTrip(next http.RoundTripper, req *http.Request) (*http.Response, error) {
 	if o, ok := next.(RoundTripper); ok {
-		return o.RoundTripOwned(req)
+		return o.RoundTripOwned(req, Handoff{})
 	}
 	return next.RoundTrip(req)
 }

@@ -90,3 +90,19 @@ func TestOneRequestPerAttempt(t *testing.T) {
 	assert.Same(t, ctx, req.Context(), "the caller's context was replaced")
 	assert.Equal(t, http.Header{"Accept": {"application/json"}}, req.Header, "the caller's header was changed")
 }
+
+// TestNotReachableFromOutside checks that code outside the module cannot
+// hand a layer a request as owned: an interface it can declare does not
+// match the layers' method.
+func TestNotReachableFromOutside(t *testing.T) {
+	type outside interface {
+		RoundTripOwned(*http.Request) (*http.Response, error)
+	}
+	for name, rt := range map[string]http.RoundTripper{
+		"timeout": timeout.New(time.Minute)(middlewaretest.Static{}),
+		"auth":    auth.Bearer("tok")(middlewaretest.Static{}),
+	} {
+		_, ok := rt.(outside)
+		assert.False(t, ok, "%s: a method outside code can call", name)
+	}
+}
