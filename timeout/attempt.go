@@ -50,7 +50,7 @@ func (q *queue) start(parent context.Context) *attempt {
 	}
 	if pd, ok := parent.Deadline(); ok && !pd.After(a.deadline) {
 		// The parent's deadline comes first: ours can never end the
-		// attempt, and the parent's ending reaches ctx by itself.
+		// attempt, and the parent's ending reaches inner by itself.
 		a.deadline = pd
 		return a
 	}
