@@ -14,7 +14,10 @@ func (r *redactor) appendURL(dst []byte, u *url.URL) []byte {
 	if u == nil {
 		return dst
 	}
-	path := u.EscapedPath()
+	path := u.Path
+	if u.RawPath != "" || !all(path, pathByte) {
+		path = u.EscapedPath()
+	}
 	if u.Scheme == "" || u.Opaque != "" || u.User != nil || u.Fragment != "" ||
 		!plainHost(u.Host) || path != "" && path[0] != '/' || r.hasSecretParam(u.RawQuery) {
 		return append(dst, r.url(u)...)
@@ -31,16 +34,37 @@ func (r *redactor) appendURL(dst []byte, u *url.URL) []byte {
 }
 
 // plainHost reports whether h is a non-empty host that url.URL.String
-// writes as it is: letters, digits, and the punctuation of names, ports and
-// IPv6 literals.
+// writes as it is.
 func plainHost(h string) bool {
-	if h == "" {
-		return false
+	return h != "" && all(h, hostByte)
+}
+
+// byteSet is a set of bytes, as a lookup table.
+type byteSet [256]bool
+
+func newByteSet(extra string) *byteSet {
+	var s byteSet
+	for c := range 256 {
+		s[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 	}
-	for i := range len(h) {
-		c := h[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '_' || c == '~') {
+	for i := range len(extra) {
+		s[extra[i]] = true
+	}
+	return &s
+}
+
+var (
+	// hostByte: letters, digits, and the punctuation of names, ports and
+	// IPv6 literals, which url.URL.String writes as they are.
+	hostByte = newByteSet(".-:[]_~")
+	// pathByte: what url.URL.EscapedPath leaves as it is in a path.
+	pathByte = newByteSet("-_.~$&+,/:;=@")
+)
+
+// all reports whether every byte of s is in set.
+func all(s string, set *byteSet) bool {
+	for i := range len(s) {
+		if !set[s[i]] {
 			return false
 		}
 	}
