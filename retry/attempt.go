@@ -20,11 +20,6 @@ func Attempt(ctx context.Context) int {
 	return n
 }
 
-// withAttempt returns a child of ctx that carries attempt number n.
-func withAttempt(ctx context.Context, n int) context.Context {
-	return context.WithValue(ctx, attemptKey{}, n)
-}
-
 // attemptRequest is the request of one attempt together with its context,
 // so that both take one allocation.
 type attemptRequest struct {
@@ -32,8 +27,8 @@ type attemptRequest struct {
 	ctx attemptContext
 }
 
-// attemptContext is a child of the caller's context that carries the
-// attempt number, as withAttempt's does.
+// attemptContext is a child of a context that carries the attempt number
+// for Attempt.
 type attemptContext struct {
 	context.Context
 	n int
@@ -46,10 +41,10 @@ func (c *attemptContext) Value(key any) any {
 	return c.Context.Value(key)
 }
 
-// newAttempt returns a copy of req for attempt n, under a child of req's
-// context that carries n.
-func newAttempt(req *http.Request, n int) *http.Request {
-	a := &attemptRequest{ctx: attemptContext{Context: req.Context(), n: n}}
+// newAttempt returns a copy of req for attempt n, under a child of ctx
+// that carries n.
+func newAttempt(req *http.Request, ctx context.Context, n int) *http.Request {
+	a := &attemptRequest{ctx: attemptContext{Context: ctx, n: n}}
 	a.req = *req.WithContext(&a.ctx) // the copy WithContext makes stays on the stack
 	return &a.req
 }

@@ -61,11 +61,12 @@ func (c *execCall) attempt(exec failsafe.Execution[*http.Response]) (*http.Respo
 		discard(r)
 	}
 
-	ctx := exec.Context()
-	if n > 1 || Attempt(ctx) == 0 {
-		ctx = withAttempt(ctx, exec.Attempts())
+	var r *http.Request
+	if ctx := exec.Context(); n > 1 || Attempt(ctx) == 0 {
+		r = newAttempt(c.req, ctx, exec.Attempts())
+	} else {
+		r = c.req.WithContext(ctx)
 	}
-	r := c.req.WithContext(ctx)
 	if n > 1 && hasBody(c.req) {
 		if c.req.GetBody == nil {
 			c.end()

@@ -37,7 +37,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// Attempt 1 sends req.Body as it is: the next RoundTripper closes it,
 	// and later attempts take fresh bodies from req.GetBody.
-	resp, err := owned.RoundTrip(t.next, newAttempt(req, 1))
+	resp, err := owned.RoundTrip(t.next, newAttempt(req, req.Context(), 1))
 	if err == nil && resp != nil && !c.codes.has(resp.StatusCode) {
 		return resp, nil
 	}
@@ -79,7 +79,7 @@ func (t *transport) retry(req *http.Request, start time.Time, resp *http.Respons
 			c.budget.OnBudgetExceeded(budget.RetryExecution, &budgetInfo{ctx: ctx, attempts: attempt, start: start})
 			return t.stop(attempt, resp, err)
 		}
-		next := newAttempt(req, attempt+1)
+		next := newAttempt(req, ctx, attempt+1)
 		if hasBody(req) {
 			body, gerr := req.GetBody()
 			if gerr != nil {

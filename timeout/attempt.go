@@ -33,8 +33,7 @@ type queue struct {
 	head  *attempt
 	tail  *attempt
 	timer *time.Timer // made on first use; runs expire
-	armed bool        // the timer is pending, for when
-	when  time.Time
+	when  time.Time   // when the pending timer fires; zero if none is
 }
 
 func newQueue(limit time.Duration) *queue {
@@ -56,7 +55,7 @@ func (q *queue) start(parent context.Context) *attempt {
 	}
 	q.mu.Lock()
 	q.insert(a)
-	if !q.armed || a.deadline.Before(q.when) {
+	if q.when.IsZero() || a.deadline.Before(q.when) {
 		q.arm(a.deadline)
 	}
 	q.mu.Unlock()
@@ -80,7 +79,6 @@ func (q *queue) insert(a *attempt) {
 	} else {
 		a.next.prev = a
 	}
-	a.queued = true
 }
 
 // unlink takes a out of the queue. q.mu is held.
@@ -95,7 +93,7 @@ func (q *queue) unlink(a *attempt) {
 	} else {
 		a.next.prev = a.prev
 	}
-	a.prev, a.next, a.queued = nil, nil, false
+	a.prev, a.next = nil, nil
 }
 
 // arm sets the timer for when. q.mu is held.
@@ -106,13 +104,13 @@ func (q *queue) arm(when time.Time) {
 	} else {
 		q.timer.Reset(d)
 	}
-	q.armed, q.when = true, when
+	q.when = when
 }
 
 // remove takes a out of the queue if it is still there.
 func (q *queue) remove(a *attempt) {
 	q.mu.Lock()
-	if a.queued {
+	if a.prev != nil || q.head == a {
 		q.unlink(a)
 	}
 	q.mu.Unlock()
@@ -130,7 +128,7 @@ func (q *queue) expire() {
 		q.unlink(a)
 		fired = append(fired, a)
 	}
-	q.armed = false
+	q.when = time.Time{}
 	if q.head != nil {
 		q.arm(q.head.deadline)
 	}
@@ -159,8 +157,7 @@ type attempt struct {
 	err   error         // set once, at the end
 	funcs []*afterFunc  // registered by AfterFunc, run once at the end
 
-	prev, next *attempt // guarded by q.mu
-	queued     bool     // guarded by q.mu
+	prev, next *attempt // guarded by q.mu; in the queue if prev or q.head is a
 
 	rc     io.ReadCloser // the response body, set before it is returned
 	closed atomic.Bool

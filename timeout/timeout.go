@@ -30,14 +30,13 @@ func New(d time.Duration) middleware.Middleware {
 		if d <= 0 {
 			return next
 		}
-		return &transport{next: next, limit: d, q: newQueue(d)}
+		return &transport{next: next, q: newQueue(d)}
 	}
 }
 
 type transport struct {
-	next  http.RoundTripper
-	limit time.Duration
-	q     *queue
+	next http.RoundTripper
+	q    *queue
 }
 
 var _ owned.RoundTripper = (*transport)(nil)
