@@ -2,23 +2,11 @@ package timeout
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"sync"
 	"sync/atomic"
 	"time"
 )
-
-// firedError is the cause of an attempt context whose deadline fired. Each
-// transport has its own, so that under two nested timeout middlewares an
-// attempt tells its own deadline from the outer one.
-type firedError struct{ limit time.Duration }
-
-func (e *firedError) Error() string {
-	return fmt.Sprintf("timeout: attempt exceeded its %v deadline", e.limit)
-}
-
-func (e *firedError) Unwrap() error { return context.DeadlineExceeded }
 
 // queue holds the live attempts of one transport in deadline order. Every
 // attempt gets the same limit, so new attempts go at the tail (a few steps
@@ -27,7 +15,6 @@ func (e *firedError) Unwrap() error { return context.DeadlineExceeded }
 // context.WithTimeout would arm and stop.
 type queue struct {
 	limit time.Duration
-	cause *firedError
 
 	mu    sync.Mutex
 	head  *attempt
@@ -37,7 +24,7 @@ type queue struct {
 }
 
 func newQueue(limit time.Duration) *queue {
-	return &queue{limit: limit, cause: &firedError{limit: limit}}
+	return &queue{limit: limit}
 }
 
 // start begins an attempt under parent and, unless the parent's own
@@ -45,11 +32,17 @@ func newQueue(limit time.Duration) *queue {
 func (q *queue) start(parent context.Context) *attempt {
 	a := &attempt{parent: parent, q: q, deadline: time.Now().Add(q.limit)}
 	if parent.Done() != nil {
-		a.inner, a.cancel = context.WithCancelCause(parent)
+		if err := parent.Err(); err != nil {
+			a.err = err // born ended: nothing to watch or queue
+			return a
+		}
+		a.mu.Lock() // end, run by a parent that ends now, waits for stop
+		a.stop = context.AfterFunc(parent, a.parentEnded)
+		a.mu.Unlock()
 	}
 	if pd, ok := parent.Deadline(); ok && !pd.After(a.deadline) {
 		// The parent's deadline comes first: ours can never end the
-		// attempt, and the parent's ending reaches inner by itself.
+		// attempt, and the parent's ending reaches it by itself.
 		a.deadline = pd
 		return a
 	}
@@ -146,15 +139,11 @@ type attempt struct {
 	q        *queue
 	deadline time.Time // the earlier of ours and the parent's
 
-	// Under a parent that can end, inner is a context.WithCancelCause
-	// child of it that does the work, and the fields below it are unused.
-	inner  context.Context
-	cancel context.CancelCauseFunc // idempotent
-
-	// Under a parent that never ends, the attempt is a context of its own.
 	mu    sync.Mutex
+	stop  func() bool   // stops watching a parent that can end; else nil
 	done  chan struct{} // made on first Done; closed at the end
 	err   error         // set once, at the end
+	own   bool          // the attempt's own deadline ended it
 	funcs []*afterFunc  // registered by AfterFunc, run once at the end
 
 	prev, next *attempt // guarded by q.mu; in the queue if prev or q.head is a

@@ -8,18 +8,13 @@ import (
 
 // The attempt as a context.
 //
-// Under a caller's context that can end, the attempt delegates to inner, a
-// context.WithCancelCause child of it: when the deadline fires, inner's
-// cause is the transport's *firedError, contexts derived from the attempt
-// see context.Canceled with that cause, and the attempt's own Err reports
-// context.DeadlineExceeded.
-//
-// Under a caller's context that never ends (its Done is nil, as for
-// context.Background), the attempt is a context of its own, which spares
-// the cancelCtx and the cancel func: when the deadline fires, its Err and
-// its cause are context.DeadlineExceeded, and contexts derived from it
-// (which the context package ties to it through AfterFunc, with no
-// goroutine) see the same. Released, it reports context.Canceled.
+// The attempt is a context of its own: it ends when its deadline fires,
+// with context.DeadlineExceeded; when it is released, with
+// context.Canceled; or when the caller's context ends, with that context's
+// error. Contexts derived from it are tied to it through its AfterFunc
+// method, with no goroutine, and see the same error. The caller's context
+// is watched with context.AfterFunc, and only when it can end at all (its
+// Done is not nil).
 
 // closedchan is the done channel of an attempt that ended before anyone
 // asked for one.
@@ -37,9 +32,6 @@ func (a *attempt) Deadline() (time.Time, bool) { return a.deadline, true }
 
 // Done returns a channel closed when the attempt ends.
 func (a *attempt) Done() <-chan struct{} {
-	if a.inner != nil {
-		return a.inner.Done()
-	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.done == nil {
@@ -53,37 +45,36 @@ func (a *attempt) Done() <-chan struct{} {
 
 // Err reports why the attempt ended, or nil while it is live:
 // context.DeadlineExceeded once its own deadline has ended it, as a
-// context made by context.WithTimeout would.
+// context made by context.WithTimeout would, and the caller's context's
+// error once that has ended it.
 func (a *attempt) Err() error {
-	if a.inner == nil {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		return a.err
+	a.mu.Lock()
+	err, watched := a.err, a.stop != nil
+	a.mu.Unlock()
+	if err != nil || !watched {
+		return err
 	}
-	err := a.inner.Err()
-	if err != nil && a.fired() {
-		return context.DeadlineExceeded
+	// The caller's context may have ended a moment before the goroutine
+	// that context.AfterFunc starts has told the attempt; asked now, the
+	// attempt ends now.
+	if perr := a.parent.Err(); perr != nil {
+		a.end(perr, false)
+		a.mu.Lock()
+		err = a.err
+		a.mu.Unlock()
 	}
 	return err
 }
 
 // Value returns the caller's context's value for key.
-func (a *attempt) Value(key any) any {
-	if a.inner != nil {
-		return a.inner.Value(key)
-	}
-	return a.parent.Value(key)
-}
+func (a *attempt) Value(key any) any { return a.parent.Value(key) }
 
 // AfterFunc arranges for f to run when the attempt ends, as
 // [context.AfterFunc] does, and is how the context package ties contexts
-// derived from an attempt of its own to it. It runs f in the goroutine that
-// ends the attempt; the context package's own functions are short. The
-// returned stop reports whether it stopped f from running.
+// derived from the attempt to it. It runs f in the goroutine that ends the
+// attempt; the context package's own functions are short. The returned
+// stop reports whether it stopped f from running.
 func (a *attempt) AfterFunc(f func()) (stop func() bool) {
-	if a.inner != nil {
-		return context.AfterFunc(a.inner, f)
-	}
 	af := &afterFunc{f: f}
 	a.mu.Lock()
 	if a.err != nil {
@@ -108,50 +99,46 @@ func (a *attempt) AfterFunc(f func()) (stop func() bool) {
 // fired reports whether this attempt's own deadline, and not the caller's
 // context, ended it.
 func (a *attempt) fired() bool {
-	if a.inner == nil {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		return a.err == context.DeadlineExceeded
-	}
-	return context.Cause(a.inner) == a.q.cause
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.own
 }
 
 // fire ends the attempt because its deadline has passed.
-func (a *attempt) fire() {
-	if a.inner != nil {
-		a.cancel(a.q.cause)
-		return
-	}
-	a.end(context.DeadlineExceeded)
-}
+func (a *attempt) fire() { a.end(context.DeadlineExceeded, true) }
+
+// parentEnded ends the attempt because the caller's context has ended.
+func (a *attempt) parentEnded() { a.end(a.parent.Err(), false) }
 
 // release ends the attempt, if it has not ended yet: it leaves the queue,
 // and lets go of the parent.
 func (a *attempt) release() {
 	a.q.remove(a)
-	if a.inner != nil {
-		a.cancel(nil)
-		return
-	}
-	a.end(context.Canceled)
+	a.end(context.Canceled, false)
 }
 
-// end ends an attempt of its own with err, once: it closes the done
-// channel and runs the AfterFunc functions.
-func (a *attempt) end(err error) {
+// end ends the attempt with err, once: it stops watching the caller's
+// context, runs the AfterFunc functions and closes the done channel. own
+// says that the attempt's own deadline ended it. The functions run first,
+// so that derived contexts have ended, with err, before anyone woken by
+// the done channel can end them some other way.
+func (a *attempt) end(err error, own bool) {
 	a.mu.Lock()
 	if a.err != nil {
 		a.mu.Unlock()
 		return
 	}
-	a.err = err
-	if a.done != nil {
-		close(a.done)
-	}
-	funcs := a.funcs
+	a.err, a.own = err, own
+	funcs, stop, done := a.funcs, a.stop, a.done
 	a.funcs = nil
 	a.mu.Unlock()
+	if stop != nil {
+		stop() // false when the caller's context ended it; harmless
+	}
 	for _, af := range funcs {
 		af.f()
+	}
+	if done != nil {
+		close(done)
 	}
 }

@@ -370,14 +370,19 @@ func TestAttemptEndedBeforeDone(t *testing.T) {
 	}
 }
 
-// TestCauseUnderCancellableParent checks the cause a fired attempt reports
-// when the caller's context can end.
-func TestCauseUnderCancellableParent(t *testing.T) {
+// TestFiredUnderCancellableParent checks what a fired attempt, and a
+// context derived from it as net/http derives one, report when the
+// caller's context can end but has not: DeadlineExceeded everywhere, as
+// under context.WithTimeout.
+func TestFiredUnderCancellableParent(t *testing.T) {
 	parent, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var attemptCtx context.Context
+	var attemptCtx, child context.Context
 	spy := middleware.Func(func(req *http.Request) (*http.Response, error) {
 		attemptCtx = req.Context()
+		var stop context.CancelCauseFunc
+		child, stop = context.WithCancelCause(attemptCtx)
+		defer stop(nil)
 		return stallBase.RoundTrip(req)
 	})
 	req, err := http.NewRequestWithContext(parent, http.MethodGet, "http://example.test/", nil)
@@ -385,9 +390,32 @@ func TestCauseUnderCancellableParent(t *testing.T) {
 	_, err = timeout.New(10 * time.Millisecond)(spy).RoundTrip(req)
 	assertAttemptTimeout(t, err)
 	assert.Equal(t, "timeout: attempt exceeded its 10ms deadline", err.Error())
-	cause := context.Cause(attemptCtx)
-	assert.ErrorIs(t, cause, context.DeadlineExceeded)
-	assert.Equal(t, "timeout: attempt exceeded its 10ms deadline", cause.Error())
 	assert.Equal(t, context.DeadlineExceeded, attemptCtx.Err())
+	assert.Equal(t, context.DeadlineExceeded, context.Cause(attemptCtx))
+	assert.Equal(t, context.DeadlineExceeded, child.Err())
+	assert.Equal(t, context.DeadlineExceeded, context.Cause(child))
 	assert.NoError(t, parent.Err(), "the caller's context ended with the attempt")
+}
+
+// TestParentCauseReachesChildren checks that when the caller's context
+// ends with a cause, the attempt and contexts derived from it report the
+// caller's error and cause.
+func TestParentCauseReachesChildren(t *testing.T) {
+	parent, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	attemptCtx, _ := attemptContext(t, parent, time.Minute)
+	child, stop := context.WithCancel(attemptCtx)
+	defer stop()
+	goleak.VerifyNone(t) // the child needs no goroutine of its own
+	errShutdown := errors.New("shutting down")
+	cancel(errShutdown)
+	select {
+	case <-child.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the child did not follow the caller's context")
+	}
+	assert.Equal(t, context.Canceled, attemptCtx.Err())
+	assert.Equal(t, errShutdown, context.Cause(attemptCtx))
+	assert.Equal(t, context.Canceled, child.Err())
+	assert.Equal(t, errShutdown, context.Cause(child))
 }

@@ -15,11 +15,10 @@
 //
 // The next RoundTripper sees the attempt's own context: a child of the
 // caller's, whose Deadline is the earlier of the two deadlines and whose
-// Err, once the attempt deadline fires, is context.DeadlineExceeded, with a
-// cause that matches it. Contexts derived from it end with it, with no
-// goroutine of their own; under a caller's context that can be cancelled,
-// they end with context.Canceled and that same cause, where under
-// context.WithTimeout they would report context.DeadlineExceeded.
+// Err, once the attempt deadline fires, is context.DeadlineExceeded, as
+// under context.WithTimeout. When the caller's context ends first, the
+// attempt reports that context's error and cause. Contexts derived from the
+// attempt end with it and report the same, with no goroutine of their own.
 //
 // The deadlines cost one timer per middleware instance, not one per
 // attempt: every attempt has the same limit, so they fall due in the order

@@ -23,7 +23,7 @@ type Error struct {
 
 // Error describes the timeout. It names the limit, never the request.
 func (e *Error) Error() string {
-	if e.Err == nil || isFired(e.Err) || e.Err == context.DeadlineExceeded {
+	if e.Err == nil || e.Err == context.DeadlineExceeded {
 		return fmt.Sprintf("timeout: attempt exceeded its %v deadline", e.Limit)
 	}
 	return fmt.Sprintf("timeout: attempt exceeded its %v deadline: %v", e.Limit, e.Err)
@@ -38,15 +38,8 @@ func (e *Error) Temporary() bool { return true }
 
 // Unwrap returns context.DeadlineExceeded and, when set, Err.
 func (e *Error) Unwrap() []error {
-	if e.Err == nil || isFired(e.Err) {
+	if e.Err == nil || e.Err == context.DeadlineExceeded {
 		return []error{context.DeadlineExceeded}
 	}
 	return []error{context.DeadlineExceeded, e.Err}
-}
-
-// isFired reports whether err is the cause a fired attempt context carries,
-// which says no more than the Error itself.
-func isFired(err error) bool {
-	_, ok := err.(*firedError)
-	return ok
 }
