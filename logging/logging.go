@@ -110,7 +110,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // headers and the request body excerpt too.
 func (t *transport) head(e *zerolog.Event, req *http.Request, resp *http.Response, lowest zerolog.Level) {
 	var buf [256]byte // most URLs fit: no allocation for them
-	e.Str("method", method(req)).Bytes("url", t.red.appendURL(buf[:0], req.URL))
+	textBytes(e.Str("method", method(req)), "url", t.red.appendURL(buf[:0], req.URL))
 	if resp != nil {
 		e.Int("status", resp.StatusCode)
 	}
