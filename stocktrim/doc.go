@@ -36,11 +36,13 @@
 //
 // Bad configuration is found when the stack is built, not on the first
 // request: [NewClient], [NewTransport] and [Middlewares] return an error
-// and nothing else when a credential is missing, the base URL is not an
-// absolute http or https URL, or a number or duration is malformed or out
-// of range, naming the option or variable and never quoting a credential.
-// The errors match [ErrMissingCredentials], [ErrInvalidBaseURL],
-// [ErrInvalidMaxRetries] and [ErrInvalidTimeout] with errors.Is.
+// and nothing else when a credential is missing or cannot be sent as a
+// header value (a trailing newline, say), the base URL is not an absolute
+// http or https URL, or a number or duration is malformed or out of range,
+// naming the option or variable and never quoting a credential. The errors
+// match [ErrMissingCredentials], [ErrInvalidCredentials],
+// [ErrInvalidBaseURL], [ErrInvalidMaxRetries] and [ErrInvalidTimeout] with
+// errors.Is.
 //
 // Why a package and not a snippet: it is the documented chain of the
 // public packages on a fresh transport, so the defaults are written down

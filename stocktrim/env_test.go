@@ -181,6 +181,11 @@ func TestResolveEnvMatrix(t *testing.T) {
 			wantErr: []error{ErrMissingCredentials, ErrInvalidBaseURL, ErrInvalidMaxRetries, ErrInvalidTimeout},
 			wantIn:  []string{EnvAuthID, EnvSignature, EnvBaseURL, EnvMaxRetries, EnvTimeout, "the auth id is missing"},
 		},
+		{name: "newline in env id", env: map[string]string{EnvAuthID: "env-id\n"}, wantErr: []error{ErrInvalidCredentials}, wantIn: []string{EnvAuthID, "newline"}},
+		{name: "control character in env signature", env: map[string]string{EnvSignature: "se\x01" + secret}, wantErr: []error{ErrInvalidCredentials}, wantIn: []string{EnvSignature, "control character"}},
+		{name: "space around env signature", env: map[string]string{EnvSignature: secret + " "}, wantErr: []error{ErrInvalidCredentials}, wantIn: []string{EnvSignature, "white space"}},
+		{name: "option: newline in signature", opts: []Option{WithCredentials("id", secret+"\r\n")}, wantErr: []error{ErrInvalidCredentials}, wantIn: []string{"the signature of WithCredentials"}},
+		{name: "option: tab before id", opts: []Option{WithCredentials("\tid", secret)}, wantErr: []error{ErrInvalidCredentials}, wantIn: []string{"the auth id of WithCredentials"}},
 		{name: "no signature", env: map[string]string{EnvSignature: ""}, wantErr: []error{ErrMissingCredentials}, wantIn: []string{EnvAuthID, EnvSignature, "the signature is missing"}},
 		{name: "no credentials", env: map[string]string{EnvAuthID: "", EnvSignature: ""}, wantErr: []error{ErrMissingCredentials}, wantIn: []string{EnvAuthID, EnvSignature, "both are missing"}},
 	}

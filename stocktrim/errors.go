@@ -10,6 +10,10 @@ var (
 	// ErrMissingCredentials: the api-auth-id or api-auth-signature is
 	// neither given with WithCredentials nor set in the environment.
 	ErrMissingCredentials = errors.New("stocktrim: missing credentials")
+	// ErrInvalidCredentials: the api-auth-id or api-auth-signature cannot
+	// be sent as a header value as it is: it has a control character (often
+	// a trailing newline read from a file) or white space at either end.
+	ErrInvalidCredentials = errors.New("stocktrim: invalid credentials")
 	// ErrInvalidBaseURL: the base URL is not an absolute http or https URL.
 	ErrInvalidBaseURL = errors.New("stocktrim: invalid base URL")
 	// ErrInvalidMaxRetries: the number of retries is negative or not a whole

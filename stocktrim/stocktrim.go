@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 
 	"github.com/roundtrip-go/roundtrip"
 	"github.com/roundtrip-go/roundtrip/auth"
@@ -51,6 +54,14 @@ func (c *config) resolve() (settings, error) {
 		errs = append(errs, fmt.Errorf("%w: set %s and %s, or use WithCredentials (%s)",
 			ErrMissingCredentials, EnvAuthID, EnvSignature, missing(s.authID == "", s.signature == "")))
 	}
+	for _, cred := range []struct{ value, from string }{
+		{s.authID, source(c.authID, "the auth id of WithCredentials", EnvAuthID)},
+		{s.signature, source(c.signature, "the signature of WithCredentials", EnvSignature)},
+	} {
+		if why := badCredential(cred.value); why != "" {
+			errs = append(errs, fmt.Errorf("%w: %s %s", ErrInvalidCredentials, cred.from, why))
+		}
+	}
 
 	name, raw := "WithBaseURL", c.baseURL
 	if raw == "" {
@@ -93,6 +104,27 @@ func (c *config) resolve() (settings, error) {
 		s.timeout = d
 	}
 	return s, errors.Join(errs...)
+}
+
+// source names where a setting came from: the option when it was given,
+// else the environment variable.
+func source(given, option, env string) string {
+	if given != "" {
+		return option
+	}
+	return env
+}
+
+// badCredential says what keeps v from being sent as a header value as it
+// is, or returns "" when nothing does. It never quotes v.
+func badCredential(v string) string {
+	switch {
+	case !httpguts.ValidHeaderFieldValue(v):
+		return "has a character a header value cannot carry, such as a newline or another control character"
+	case strings.Trim(v, " \t") != v:
+		return "starts or ends with white space, which the server would not receive; trim it"
+	}
+	return ""
 }
 
 func or(a, b string) string {
