@@ -62,12 +62,18 @@ func normalizeHost(h string) string {
 // request (on a copy), replacing any value the request had. The name is
 // canonicalized as by [http.CanonicalHeaderKey]. An empty value is sent as
 // an empty header.
+//
+// A nil next means [http.DefaultTransport]; nil options are ignored, and
+// with no [OnlyHosts] option the header goes to every host. An invalid name
+// or value fails every request with [ErrInvalidHeader], before anything
+// is sent.
 func Header(name, value string, opts ...Option) middleware.Middleware {
 	return newMiddleware([]string{name}, []string{value}, opts)
 }
 
 // Headers returns a middleware that sets every header of headers, as
-// [Header] does for one. A nil or empty map gives a middleware that passes
+// [Header] does for one, with the same handling of nil next, options and
+// invalid headers. A nil or empty map gives a middleware that passes
 // requests through unchanged.
 func Headers(headers map[string]string, opts ...Option) middleware.Middleware {
 	names := slices.Sorted(maps.Keys(headers))
@@ -79,7 +85,9 @@ func Headers(headers map[string]string, opts ...Option) middleware.Middleware {
 }
 
 // Bearer returns a middleware that sets "Authorization: Bearer <token>",
-// as RFC 6750 describes.
+// as RFC 6750 describes, with the handling of nil next, options and
+// invalid values of [Header]. An empty token is sent as "Bearer " with
+// nothing after it; the server decides what that means.
 func Bearer(token string, opts ...Option) middleware.Middleware {
 	return newMiddleware([]string{"Authorization"}, []string{"Bearer " + token}, opts)
 }
