@@ -1,6 +1,7 @@
 package retry
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"sync"
@@ -38,7 +39,8 @@ type execCall struct {
 	req  *http.Request
 
 	mu       sync.Mutex
-	started  int // attempts started
+	started  int   // attempts started
+	lastErr  error // the error of the last attempt that sent a request
 	inflight int
 	done     bool
 	held     []*http.Response
@@ -48,6 +50,13 @@ type execCall struct {
 // it concurrently).
 func (c *execCall) attempt(exec failsafe.Execution[*http.Response]) (*http.Response, error) {
 	c.mu.Lock()
+	if c.started > 0 && hasBody(c.req) && c.req.GetBody == nil {
+		// The body went with the first attempt and cannot be sent again:
+		// no request is made, and the responses held so far stay for
+		// finish, which returns the last one as New would.
+		c.mu.Unlock()
+		return nil, errBodyNotReplayable
+	}
 	c.started++
 	n := c.started
 	var stale []*http.Response
@@ -68,10 +77,6 @@ func (c *execCall) attempt(exec failsafe.Execution[*http.Response]) (*http.Respo
 		r = c.req.WithContext(ctx)
 	}
 	if n > 1 && hasBody(c.req) {
-		if c.req.GetBody == nil {
-			c.end()
-			return nil, errBodyNotReplayable
-		}
 		body, err := c.req.GetBody()
 		if err != nil {
 			c.end()
@@ -93,6 +98,9 @@ func (c *execCall) attempt(exec failsafe.Execution[*http.Response]) (*http.Respo
 	if !late && resp != nil {
 		c.held = append(c.held, resp)
 	}
+	if err != nil {
+		c.lastErr = err
+	}
 	c.mu.Unlock()
 	if late && resp != nil {
 		discard(resp) // the executor returned without this attempt
@@ -108,15 +116,26 @@ func (c *execCall) end() {
 }
 
 // finish discards every response but the one returned, closes the caller's
-// body if no attempt ran, and wraps an error.
+// body if no attempt ran, and wraps an error. When the policies gave up
+// because the body could not be sent again, the last response an attempt
+// got is returned, as it is, in place of that error, or else the error of
+// the last attempt that sent a request.
 func (c *execCall) finish(resp *http.Response, err error) (*http.Response, error) {
 	c.mu.Lock()
 	c.done = true
-	held, started := c.held, c.started
+	held, started, lastErr := c.held, c.started, c.lastErr
 	c.held = nil
 	c.mu.Unlock()
 	if err != nil {
 		resp = nil
+		if errors.Is(err, errBodyNotReplayable) {
+			switch {
+			case len(held) > 0:
+				resp, err = held[len(held)-1], nil
+			case lastErr != nil:
+				err = lastErr
+			}
+		}
 	}
 	for _, h := range held {
 		if h != resp {

@@ -164,16 +164,54 @@ func TestFailsafeForeignRetryReplaysBodies(t *testing.T) {
 	}
 }
 
+// TestFailsafeForeignRetryOpaqueBody checks that a body with no GetBody is
+// sent once under a foreign retry policy too, and that the caller then gets
+// the one response, unread, as from New.
 func TestFailsafeForeignRetryOpaqueBody(t *testing.T) {
-	base := middlewaretest.NewTransport(middlewaretest.Reply{Status: 503, Body: "busy"})
-	body := middlewaretest.NewBody("stream")
-	req, _ := http.NewRequest("PUT", "http://example.test/", body)
-	resp, err := Failsafe(foreignRetry())(base).RoundTrip(req)
-	if resp != nil || !errors.Is(err, errBodyNotReplayable) {
-		t.Fatalf("got %v, %v; want the not-replayable error", resp, err)
+	policies := map[string]retrypolicy.RetryPolicy[*http.Response]{
+		"handles 503 only": foreignRetry(),
+		"handles every error": retrypolicy.NewBuilder[*http.Response]().
+			HandleIf(func(r *http.Response, err error) bool { return err != nil || r.StatusCode == 503 }).
+			WithMaxRetries(2).ReturnLastFailure().Build(),
 	}
-	if base.Calls() != 1 || base.Unclosed() != 0 || body.Closes() != 1 {
-		t.Errorf("got %d calls, %d unclosed, body closed %d times; want 1, 0, 1", base.Calls(), base.Unclosed(), body.Closes())
+	for name, policy := range policies {
+		t.Run(name, func(t *testing.T) {
+			base := middlewaretest.NewTransport(middlewaretest.Reply{Status: 503, Body: "busy"}, middlewaretest.Reply{Status: 200})
+			body := middlewaretest.NewBody("stream")
+			req, _ := http.NewRequest("PUT", "http://example.test/", body)
+			resp, err := Failsafe(policy)(base).RoundTrip(req)
+			if err != nil || resp == nil || resp.StatusCode != 503 {
+				t.Fatalf("got %v, %v; want the 503, no error", resp, err)
+			}
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if string(got) != "busy" {
+				t.Errorf("got body %q; want %q, unread before", got, "busy")
+			}
+			if base.Calls() != 1 || base.Unclosed() != 0 || body.Closes() != 1 {
+				t.Errorf("got %d calls, %d unclosed, body closed %d times; want 1, 0, 1", base.Calls(), base.Unclosed(), body.Closes())
+			}
+		})
+	}
+}
+
+// TestFailsafeForeignRetryOpaqueBodyError checks that when the one attempt
+// a body with no GetBody allows fails with an error, the caller gets that
+// error, counted as one attempt.
+func TestFailsafeForeignRetryOpaqueBodyError(t *testing.T) {
+	errReset := errors.New("connection reset")
+	base := middlewaretest.NewTransport(middlewaretest.Reply{Err: errReset}, middlewaretest.Reply{Status: 200})
+	req, _ := http.NewRequest("PUT", "http://example.test/", middlewaretest.NewBody("stream"))
+	policy := retrypolicy.NewBuilder[*http.Response]().WithMaxRetries(2).Build()
+	resp, err := Failsafe(policy)(base).RoundTrip(req)
+	if resp != nil || !errors.Is(err, errReset) {
+		t.Fatalf("got %v, %v; want the attempt's error", resp, err)
+	}
+	if want := "retry: giving up after 1 attempt: connection reset"; err.Error() != want {
+		t.Errorf("got %q; want %q", err, want)
+	}
+	if base.Calls() != 1 {
+		t.Errorf("got %d calls; want 1", base.Calls())
 	}
 }
 

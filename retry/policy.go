@@ -89,8 +89,10 @@ func (c *config) failsafePolicy() retrypolicy.RetryPolicy[*http.Response] {
 // RoundTripper, outermost first, as failsafe.With(policies...) would, but
 // with the HTTP care failsafe-go's own adapter lacks: each attempt is a
 // shallow copy of the caller's request with its own context and a fresh
-// body from GetBody (a body without GetBody is sent once), every response
-// that is not returned is drained (at most 64 KiB) and closed, and errors
+// body from GetBody (a body without GetBody is sent once: when a policy
+// asks for another attempt, the caller gets the one response, or the one
+// error, that attempt got), every response that is not returned is drained
+// (at most 64 KiB) and closed, and errors
 // are wrapped with the prefix "retry: " so that errors.Is and errors.As still
 // reach the cause (circuitbreaker.ErrOpen, *net.OpError, ...).
 //
