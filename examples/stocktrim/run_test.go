@@ -37,11 +37,11 @@ func TestRunDemo(t *testing.T) {
 	log := stderr.String()
 	for _, want := range []string{
 		"fake StockTrim API",
-		"error=EOF",   // the dropped connection
-		"status=503",  // twice
-		"status=429",  // with Retry-After: 1
-		"delay=1000 ", // waited exactly
-		"timeout",     // the stalled response
+		"connection reset by peer", // the dropped connection
+		"status=503",               // twice
+		"status=429",               // with Retry-After: 1
+		"delay=1000 ",              // waited exactly
+		"timeout",                  // the stalled response
 		"retrying request",
 		"Done: 8 requests reached the server for 3 calls",
 	} {

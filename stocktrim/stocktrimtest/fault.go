@@ -1,6 +1,7 @@
 package stocktrimtest
 
 import (
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -27,8 +28,8 @@ type Fault struct {
 	// closed, so Close never waits for a delay.
 	Delay time.Duration
 
-	// Drop closes the connection without an answer: the client sees an
-	// EOF or a reset. Note that net/http's Transport itself replays an
+	// Drop resets the connection without an answer: the client sees a
+	// "connection reset by peer" error (on HTTP/2, a reset stream). Note that net/http's Transport itself replays an
 	// idempotent request once, on a new connection, when a kept-alive
 	// connection it had used before is dropped, so a drop on such a
 	// connection may never reach the caller's middlewares; a drop on a new
@@ -134,13 +135,21 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request, f *Fault) bool {
 	return false
 }
 
-// drop closes the connection under the request without an answer. Where
-// the connection cannot be taken over (HTTP/2), it aborts the handler,
-// which resets the stream.
+// drop resets the connection under the request without an answer: with
+// SO_LINGER at zero, closing a TCP connection sends an RST, not a FIN.
+// Where the connection cannot be taken over (HTTP/2), it aborts the
+// handler, which resets the stream.
 func drop(w http.ResponseWriter) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}
-	_ = conn.Close()
+	raw := conn
+	if c, ok := conn.(interface{ NetConn() net.Conn }); ok {
+		raw = c.NetConn() // under TLS
+	}
+	if tcp, ok := raw.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = raw.Close()
 }
