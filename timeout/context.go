@@ -118,10 +118,10 @@ func (a *attempt) release() {
 }
 
 // end ends the attempt with err, once: it stops watching the caller's
-// context, runs the AfterFunc functions and closes the done channel. own
-// says that the attempt's own deadline ended it. The functions run first,
-// so that derived contexts have ended, with err, before anyone woken by
-// the done channel can end them some other way.
+// context, closes the done channel and runs the AfterFunc functions. own
+// says that the attempt's own deadline ended it. As in a cancelCtx, Err and
+// the done channel change together, under the lock, and the functions that
+// end derived contexts run after.
 func (a *attempt) end(err error, own bool) {
 	a.mu.Lock()
 	if a.err != nil {
@@ -129,7 +129,10 @@ func (a *attempt) end(err error, own bool) {
 		return
 	}
 	a.err, a.own = err, own
-	funcs, stop, done := a.funcs, a.stop, a.done
+	if a.done != nil {
+		close(a.done)
+	}
+	funcs, stop := a.funcs, a.stop
 	a.funcs = nil
 	a.mu.Unlock()
 	if stop != nil {
@@ -137,8 +140,5 @@ func (a *attempt) end(err error, own bool) {
 	}
 	for _, af := range funcs {
 		af.f()
-	}
-	if done != nil {
-		close(done)
 	}
 }

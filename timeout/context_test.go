@@ -382,7 +382,10 @@ func TestFiredUnderCancellableParent(t *testing.T) {
 		attemptCtx = req.Context()
 		var stop context.CancelCauseFunc
 		child, stop = context.WithCancelCause(attemptCtx)
-		defer stop(nil)
+		// Stopped at the end of the test, not on return: the attempt's end
+		// reaches its children a moment after its done channel closes, as
+		// a cancelCtx's does, and a stop on return could come first.
+		t.Cleanup(func() { stop(nil) })
 		return stallBase.RoundTrip(req)
 	})
 	req, err := http.NewRequestWithContext(parent, http.MethodGet, "http://example.test/", nil)
@@ -392,6 +395,11 @@ func TestFiredUnderCancellableParent(t *testing.T) {
 	assert.Equal(t, "timeout: attempt exceeded its 10ms deadline", err.Error())
 	assert.Equal(t, context.DeadlineExceeded, attemptCtx.Err())
 	assert.Equal(t, context.DeadlineExceeded, context.Cause(attemptCtx))
+	select {
+	case <-child.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the child did not end with the attempt")
+	}
 	assert.Equal(t, context.DeadlineExceeded, child.Err())
 	assert.Equal(t, context.DeadlineExceeded, context.Cause(child))
 	assert.NoError(t, parent.Err(), "the caller's context ended with the attempt")
