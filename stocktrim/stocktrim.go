@@ -49,24 +49,20 @@ func (c *config) resolve() (settings, error) {
 	var s settings
 	var errs []error
 
-	s.authID, s.signature = or(c.authID, os.Getenv(EnvAuthID)), or(c.signature, os.Getenv(EnvSignature))
+	var idFrom, sigFrom string
+	s.authID, idFrom = setting(c.authID, "the auth id of WithCredentials", EnvAuthID)
+	s.signature, sigFrom = setting(c.signature, "the signature of WithCredentials", EnvSignature)
 	if s.authID == "" || s.signature == "" {
 		errs = append(errs, fmt.Errorf("%w: set %s and %s, or use WithCredentials (%s)",
 			ErrMissingCredentials, EnvAuthID, EnvSignature, missing(s.authID == "", s.signature == "")))
 	}
-	for _, cred := range []struct{ value, from string }{
-		{s.authID, source(c.authID, "the auth id of WithCredentials", EnvAuthID)},
-		{s.signature, source(c.signature, "the signature of WithCredentials", EnvSignature)},
-	} {
+	for _, cred := range []struct{ value, from string }{{s.authID, idFrom}, {s.signature, sigFrom}} {
 		if why := badCredential(cred.value); why != "" {
 			errs = append(errs, fmt.Errorf("%w: %s %s", ErrInvalidCredentials, cred.from, why))
 		}
 	}
 
-	name, raw := "WithBaseURL", c.baseURL
-	if raw == "" {
-		name, raw = EnvBaseURL, os.Getenv(EnvBaseURL)
-	}
+	raw, name := setting(c.baseURL, "WithBaseURL", EnvBaseURL)
 	if raw == "" {
 		name, raw = "DefaultBaseURL", DefaultBaseURL
 	}
@@ -106,13 +102,13 @@ func (c *config) resolve() (settings, error) {
 	return s, errors.Join(errs...)
 }
 
-// source names where a setting came from: the option when it was given,
-// else the environment variable.
-func source(given, option, env string) string {
+// setting returns the value given in code, else the environment
+// variable's, and names where it came from: option or env.
+func setting(given, option, env string) (value, from string) {
 	if given != "" {
-		return option
+		return given, option
 	}
-	return env
+	return os.Getenv(env), env
 }
 
 // badCredential says what keeps v from being sent as a header value as it
@@ -125,13 +121,6 @@ func badCredential(v string) string {
 		return "starts or ends with white space, which the server would not receive; trim it"
 	}
 	return ""
-}
-
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // missing names the missing credentials.
