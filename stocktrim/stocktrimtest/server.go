@@ -12,8 +12,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/roundtrip-go/roundtrip/stocktrim"
 )
 
 // The credentials a server accepts unless [WithCredentials] sets others.
@@ -23,10 +21,12 @@ const (
 )
 
 // The names of StockTrim's two credential headers, which the server
-// checks.
+// checks. They are the values of stocktrim.HeaderAuthID and
+// stocktrim.HeaderSignature, spelled out here so that this package does
+// not link the client stack it is meant to test.
 const (
-	HeaderAuthID    = stocktrim.HeaderAuthID
-	HeaderSignature = stocktrim.HeaderSignature
+	HeaderAuthID    = "api-auth-id"
+	HeaderSignature = "api-auth-signature"
 )
 
 // maxBody bounds the request bodies the server reads and records.
