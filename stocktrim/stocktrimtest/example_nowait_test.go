@@ -1,0 +1,49 @@
+package stocktrimtest_test
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/roundtrip-go/roundtrip/retry"
+	"github.com/roundtrip-go/roundtrip/stocktrim"
+	"github.com/roundtrip-go/roundtrip/stocktrim/stocktrimtest"
+)
+
+// Example_noWaiting tests a StockTrim client's recovery from an outage
+// without waiting the stack's 1 to 16 s backoff: millisecond backoffs
+// through stocktrim.WithRetryOptions, and every setting given explicitly
+// so that no STOCKTRIM_* variable of the environment changes the test.
+func Example_noWaiting() {
+	srv := stocktrimtest.NewServer()
+	defer srv.Close()
+	srv.Inject(stocktrimtest.Fault{Path: "/api/Products", Status: http.StatusServiceUnavailable, Times: 2})
+
+	client, err := stocktrim.NewClient(
+		stocktrim.WithBaseURL(srv.URL),
+		stocktrim.WithCredentials(srv.AuthID(), srv.Signature()),
+		stocktrim.WithMaxRetries(3),
+		stocktrim.WithTimeout(10*time.Second),
+		stocktrim.WithRetryOptions(retry.WithBackoff(time.Millisecond, time.Millisecond)),
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer client.CloseIdleConnections()
+
+	start := time.Now()
+	resp, err := client.Get(srv.URL + "/api/Products")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println("status:", resp.StatusCode)
+	fmt.Println("requests the server got:", len(srv.Requests()))
+	fmt.Println("under a second:", time.Since(start) < time.Second)
+	// Output:
+	// status: 200
+	// requests the server got: 3
+	// under a second: true
+}
