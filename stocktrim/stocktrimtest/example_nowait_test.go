@@ -11,20 +11,19 @@ import (
 )
 
 // Example_noWaiting tests a StockTrim client's recovery from an outage
-// without waiting the stack's 1 to 16 s backoff: millisecond backoffs
-// through stocktrim.WithRetryOptions, and every setting given explicitly
-// so that no STOCKTRIM_* variable of the environment changes the test.
+// and a dropped connection without waiting the stack's 1 to 16 s backoff:
+// millisecond backoffs through stocktrim.WithRetryOptions, and every
+// setting given explicitly, so that no STOCKTRIM_* variable of the
+// environment changes the test.
 func Example_noWaiting() {
 	srv := stocktrimtest.NewServer()
 	defer srv.Close()
-	srv.Inject(stocktrimtest.Fault{Path: "/api/Products", Status: http.StatusServiceUnavailable, Times: 2})
-
 	client, err := stocktrim.NewClient(
-		stocktrim.WithBaseURL(srv.URL),
-		stocktrim.WithCredentials(srv.AuthID(), srv.Signature()),
+		stocktrim.WithRetryOptions(retry.WithBackoff(time.Millisecond, time.Millisecond)),
 		stocktrim.WithMaxRetries(3),
 		stocktrim.WithTimeout(10*time.Second),
-		stocktrim.WithRetryOptions(retry.WithBackoff(time.Millisecond, time.Millisecond)),
+		stocktrim.WithCredentials(srv.AuthID(), srv.Signature()),
+		stocktrim.WithBaseURL(srv.URL),
 	)
 	if err != nil {
 		fmt.Println(err)
@@ -32,8 +31,12 @@ func Example_noWaiting() {
 	}
 	defer client.CloseIdleConnections()
 
+	srv.Inject(
+		stocktrimtest.Fault{Path: "/api/Suppliers", Status: http.StatusServiceUnavailable, Times: 2},
+		stocktrimtest.Fault{Path: "/api/Suppliers", Drop: true},
+	)
 	start := time.Now()
-	resp, err := client.Get(srv.URL + "/api/Products")
+	resp, err := client.Get(srv.URL + "/api/Suppliers")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -44,6 +47,6 @@ func Example_noWaiting() {
 	fmt.Println("under a second:", time.Since(start) < time.Second)
 	// Output:
 	// status: 200
-	// requests the server got: 3
+	// requests the server got: 4
 	// under a second: true
 }
