@@ -240,6 +240,10 @@ func (c *config) inScope(u *url.URL) bool {
 	port := u.Port()
 	if port == "" {
 		port = defaultPort(scheme)
+	} else if port[0] == '0' {
+		if n, err := strconv.Atoi(port); err == nil {
+			port = strconv.Itoa(n) // as parseOrigin writes it
+		}
 	}
 	for _, o := range c.origins {
 		if o.scheme == scheme && o.port == port && strings.EqualFold(o.host, host) {
