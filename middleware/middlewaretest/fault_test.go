@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/http2"
 
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
+	"github.com/roundtrip-go/roundtrip/stocktrim/stocktrimtest"
 )
 
 // shape is what a retry policy can tell about a transport error.
@@ -70,8 +71,21 @@ func TestReadyFaultShapes(t *testing.T) {
 }
 
 // TestReadyFaultsMatchRealOnes: the faults have the shape of the errors
-// net/http returns for a refused dial and an HTTP/2 stream reset.
+// net/http returns for a reset connection, a refused dial and an HTTP/2
+// stream reset.
 func TestReadyFaultsMatchRealOnes(t *testing.T) {
+	t.Run("reset", func(t *testing.T) {
+		srv := stocktrimtest.NewServer()
+		defer srv.Close()
+		srv.Inject(stocktrimtest.Fault{Drop: true}) // an RST after the request
+		tr := &http.Transport{DisableKeepAlives: true}
+		defer tr.CloseIdleConnections()
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/Products", nil)
+		require.NoError(t, err)
+		_, err = tr.RoundTrip(req)
+		require.Error(t, err)
+		assert.Equal(t, shapeOf(err), shapeOf(middlewaretest.ErrConnReset), "real: %v", err)
+	})
 	t.Run("refused", func(t *testing.T) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		require.NoError(t, err)
