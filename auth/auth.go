@@ -4,14 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net"
 	"net/http"
 	"slices"
-	"strings"
 
 	"golang.org/x/net/http/httpguts"
 
-	"github.com/roundtrip-go/roundtrip/internal/owned"
+	"github.com/roundtrip-go/roundtrip/internal/secret"
 	"github.com/roundtrip-go/roundtrip/middleware"
 )
 
@@ -24,38 +22,10 @@ var ErrInvalidHeader = errors.New("auth: invalid header")
 type Option func(*config)
 
 type config struct {
-	scoped bool
-	hosts  []string // lower case, no port, no trailing dot
-}
-
-// OnlyHosts limits the headers to requests whose URL host is one of hosts.
-// Names are compared case-insensitively, and a port, in hosts or in the
-// request URL, is ignored: OnlyHosts("API.example.com:443") matches
-// https://api.example.com/x. Empty names are ignored. Several OnlyHosts
-// options add up.
-//
-// Without OnlyHosts, the headers go to every host. OnlyHosts with no
-// non-empty name fails closed: the headers go to no host at all.
-func OnlyHosts(hosts ...string) Option {
-	return func(c *config) {
-		c.scoped = true
-		for _, h := range hosts {
-			if h = normalizeHost(h); h != "" {
-				c.hosts = append(c.hosts, h)
-			}
-		}
-	}
-}
-
-// normalizeHost lower-cases h and strips a port, IPv6 brackets and a
-// trailing dot.
-func normalizeHost(h string) string {
-	h = strings.TrimSpace(h)
-	if host, _, err := net.SplitHostPort(h); err == nil {
-		h = host
-	}
-	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
-	return strings.ToLower(strings.TrimSuffix(h, "."))
+	scoped  bool
+	hosts   []string // lower case, no port, no brackets, no trailing dot
+	origins []origin
+	err     error // the first invalid OnlyHosts or OnlyOrigins value
 }
 
 // Header returns a middleware that sets header name to value on every
@@ -64,9 +34,10 @@ func normalizeHost(h string) string {
 // an empty header.
 //
 // A nil next means [http.DefaultTransport]; nil options are ignored, and
-// with no [OnlyHosts] option the header goes to every host. An invalid name
-// or value fails every request with [ErrInvalidHeader], before anything
-// is sent.
+// with no [OnlyHosts] or [OnlyOrigins] option the header goes to every
+// host. An invalid name
+// or value fails every request with [ErrInvalidHeader], and an invalid
+// scope with [ErrInvalidScope], before anything is sent.
 func Header(name, value string, opts ...Option) middleware.Middleware {
 	return newMiddleware([]string{name}, []string{value}, opts)
 }
@@ -100,7 +71,8 @@ func newMiddleware(names, values []string, opts []Option) middleware.Middleware 
 		}
 	}
 	set := make([]field, 0, len(names))
-	var invalid error
+	keys := make([]string, 0, len(names))
+	invalid := cfg.err
 	for i, name := range names {
 		if err := validate(name, values[i]); err != nil && invalid == nil {
 			invalid = err
@@ -108,6 +80,7 @@ func newMiddleware(names, values []string, opts []Option) middleware.Middleware 
 		// A one-element slice with no spare capacity: a later Add on the
 		// request's header reallocates instead of writing into it.
 		set = append(set, field{key: http.CanonicalHeaderKey(name), value: []string{values[i]}})
+		keys = append(keys, http.CanonicalHeaderKey(name))
 	}
 	return func(next http.RoundTripper) http.RoundTripper {
 		if next == nil {
@@ -116,7 +89,7 @@ func newMiddleware(names, values []string, opts []Option) middleware.Middleware 
 		if len(set) == 0 && invalid == nil {
 			return next
 		}
-		return &transport{next: next, set: set, cfg: cfg, invalid: invalid}
+		return &transport{next: next, set: set, keys: keys, cfg: cfg, invalid: invalid}
 	}
 }
 
@@ -140,37 +113,27 @@ type field struct {
 type transport struct {
 	next    http.RoundTripper
 	set     []field
+	keys    []string // the canonical names of set, marked secret
 	cfg     config
 	invalid error
 }
 
-var _ owned.RoundTripper = (*transport)(nil)
+var _ http.RoundTripper = (*transport)(nil)
 
 // RoundTrip sends a copy of req with the headers set, or req itself when
-// its host is out of scope.
+// its URL is out of scope. The copy's context marks the headers secret
+// (see internal/secret), so that a logging layer below redacts them
+// whatever their names.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.invalid != nil {
 		return nil, t.refuse(req)
 	}
-	if !t.inScope(req) {
+	if !t.cfg.inScope(req.URL) {
 		return t.next.RoundTrip(req)
 	}
-	out := new(http.Request)
-	*out = *req
+	out := req.WithContext(secret.WithHeaders(req.Context(), t.keys...))
 	t.setHeaders(out)
-	return owned.RoundTrip(t.next, out)
-}
-
-// RoundTripOwned is RoundTrip for a request the caller gave up: the headers
-// are set on it in place, on a header map of its own.
-func (t *transport) RoundTripOwned(req *http.Request, _ owned.Handoff) (*http.Response, error) {
-	if t.invalid != nil {
-		return nil, t.refuse(req)
-	}
-	if t.inScope(req) {
-		t.setHeaders(req)
-	}
-	return owned.RoundTrip(t.next, req)
+	return t.next.RoundTrip(out)
 }
 
 // refuse closes req's body, as RoundTrip must even on error, and returns
@@ -195,26 +158,6 @@ func (t *transport) setHeaders(out *http.Request) {
 		h[f.key] = f.value
 	}
 	out.Header = h
-}
-
-func (t *transport) inScope(req *http.Request) bool {
-	if !t.cfg.scoped {
-		return true
-	}
-	if h := req.URL.Host; !strings.Contains(h, ":") {
-		// The usual case, a lower-case name with no port, needs no parsing.
-		if slices.Contains(t.cfg.hosts, h) {
-			return true
-		}
-	}
-	host := req.URL.Hostname()
-	host = strings.TrimSuffix(host, ".")
-	for _, h := range t.cfg.hosts {
-		if strings.EqualFold(h, host) {
-			return true
-		}
-	}
-	return false
 }
 
 // CloseIdleConnections closes the idle connections of the next

@@ -84,37 +84,6 @@ func mapsKeys(h http.Header) []string {
 	return ks
 }
 
-func TestOnlyHosts(t *testing.T) {
-	tests := []struct {
-		give    []string
-		giveURL string
-		want    bool
-	}{
-		{give: []string{"api.example.test"}, giveURL: "https://api.example.test/x", want: true},
-		{give: []string{"API.Example.Test"}, giveURL: "https://api.example.TEST/x", want: true},
-		{give: []string{"api.example.test:443"}, giveURL: "https://api.example.test:8443/x", want: true},
-		{give: []string{"api.example.test"}, giveURL: "http://api.example.test:8080/x", want: true},
-		{give: []string{"api.example.test."}, giveURL: "http://api.example.test/x", want: true},
-		{give: []string{"127.0.0.1"}, giveURL: "http://127.0.0.1:9/x", want: true},
-		{give: []string{"[::1]:80"}, giveURL: "http://[::1]:9/x", want: true},
-		{give: []string{"a.test", "b.test"}, giveURL: "http://b.test/x", want: true},
-		{give: []string{"api.example.test"}, giveURL: "https://evil.test/x", want: false},
-		{give: []string{"api.example.test"}, giveURL: "https://api.example.test.evil.test/x", want: false},
-		{give: []string{"example.test"}, giveURL: "https://api.example.test/x", want: false},
-		{give: []string{"127.0.0.1"}, giveURL: "http://localhost:9/x", want: false},
-		{give: []string{}, giveURL: "https://api.example.test/x", want: false},
-		{give: []string{""}, giveURL: "https://api.example.test/x", want: false},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.give, ",")+" "+tt.giveURL, func(t *testing.T) {
-			got := send(t, auth.Bearer("tok", auth.OnlyHosts(tt.give...)), tt.giveURL, nil)
-			if has := got.Header.Get("Authorization") != ""; has != tt.want {
-				t.Errorf("got header sent %v; want %v", has, tt.want)
-			}
-		})
-	}
-}
-
 func TestOnlyHostsAddUp(t *testing.T) {
 	mw := auth.Bearer("tok", auth.OnlyHosts("a.test"), auth.OnlyHosts("b.test"), nil)
 	for _, u := range []string{"http://a.test/", "http://b.test/"} {
@@ -139,22 +108,31 @@ func TestInvalidHeaderRejected(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.wantName, func(t *testing.T) {
-			base := middlewaretest.NewTransport()
-			body := middlewaretest.NewBody("payload")
-			req, err := http.NewRequest(http.MethodPost, "http://api.example.test/", body)
-			require.NoError(t, err)
-			for range 2 { // every round trip fails, not just the first
-				resp, err := tt.give(base).RoundTrip(req)
-				assert.Nil(t, resp)
-				require.Error(t, err)
-				assert.True(t, errors.Is(err, auth.ErrInvalidHeader), "got %v; want ErrInvalidHeader", err)
-				assert.Contains(t, err.Error(), tt.wantName)
-				assert.NotContains(t, err.Error(), secret)
-			}
-			assert.Equal(t, 0, base.Calls(), "nothing may be sent")
-			assert.Equal(t, 2, body.Closes(), "the body is closed by each failed round trip")
+			assertRefused(t, tt.give, auth.ErrInvalidHeader, tt.wantName, secret)
 		})
 	}
+}
+
+// assertRefused checks that every round trip through mw fails with an
+// error that wraps wantErr, contains want and not secret, before anything
+// is sent, and closes the caller's body.
+func assertRefused(t *testing.T, mw middleware.Middleware, wantErr error, want, secret string) {
+	t.Helper()
+	base := middlewaretest.NewTransport()
+	body := middlewaretest.NewBody("payload")
+	req, err := http.NewRequest(http.MethodPost, "https://api.example.test/", body)
+	require.NoError(t, err)
+	rt := mw(base)
+	for range 2 { // every round trip fails, not just the first
+		resp, err := rt.RoundTrip(req)
+		assert.Nil(t, resp)
+		require.Error(t, err)
+		assert.True(t, errors.Is(err, wantErr), "got %v; want %v", err, wantErr)
+		assert.Contains(t, err.Error(), want)
+		assert.NotContains(t, err.Error(), secret)
+	}
+	assert.Equal(t, 0, base.Calls(), "nothing may be sent")
+	assert.Equal(t, 2, body.Closes(), "the body is closed by each failed round trip")
 }
 
 func TestContract(t *testing.T) {

@@ -40,3 +40,40 @@ func ExampleBearer_invalid() {
 	// Output:
 	// Get "https://api.example.com/": auth: invalid header: value of "Authorization" contains a control character such as CR, LF or NUL
 }
+
+// ExampleOnlyOrigins scopes a credential to one https origin: the same
+// host over plain http, or on another port, gets nothing, so a redirect
+// there cannot downgrade the credential to clear text.
+func ExampleOnlyOrigins() {
+	base := middlewaretest.NewTransport()
+	mw := auth.Header("X-Auth-Token", "my-token", auth.OnlyOrigins("https://api.example.com"))
+	client := &http.Client{Transport: mw(base)}
+
+	for _, url := range []string{
+		"https://api.example.com/items",
+		"https://api.example.com:443/items",
+		"http://api.example.com/items",
+		"https://api.example.com:8443/items",
+	} {
+		resp, err := client.Get(url)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		resp.Body.Close()
+	}
+	for _, r := range base.Received() {
+		fmt.Printf("%s token=%q\n", r.Request.URL, r.Request.Header.Get("X-Auth-Token"))
+	}
+
+	// A URL given where a host name belongs is an error, not a scope.
+	bad := auth.Bearer("tok", auth.OnlyHosts("https://api.example.com"))
+	_, err := (&http.Client{Transport: bad(base)}).Get("https://api.example.com/")
+	fmt.Println(err)
+	// Output:
+	// https://api.example.com/items token="my-token"
+	// https://api.example.com:443/items token="my-token"
+	// http://api.example.com/items token=""
+	// https://api.example.com:8443/items token=""
+	// Get "https://api.example.com/": auth: invalid scope: OnlyHosts("https://api.example.com"): a URL, not a host name; want a host name such as api.example.com, optionally with a port (or use OnlyOrigins)
+}

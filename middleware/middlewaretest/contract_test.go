@@ -1,12 +1,16 @@
 package middlewaretest_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/roundtrip-go/roundtrip/internal/body"
 	"github.com/roundtrip-go/roundtrip/middleware"
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 )
@@ -68,6 +72,51 @@ func TestCheckContractCatchesBreaches(t *testing.T) {
 			},
 			want: "closed 0 times",
 		},
+		{
+			give: "defer cancel",
+			mw: func(next http.RoundTripper) http.RoundTripper {
+				return middleware.Func(func(req *http.Request) (*http.Response, error) {
+					ctx, cancel := context.WithTimeout(req.Context(), time.Hour)
+					defer cancel() // ends the attempt before the caller reads the body
+					return next.RoundTrip(req.WithContext(ctx))
+				})
+			},
+			want: "context ended when RoundTrip returned",
+		},
+		{
+			give: "timeout never released",
+			mw: func(next http.RoundTripper) http.RoundTripper {
+				var mu sync.Mutex
+				var forgotten []context.CancelFunc
+				return middleware.Func(func(req *http.Request) (*http.Response, error) {
+					ctx, cancel := context.WithTimeout(req.Context(), time.Hour)
+					mu.Lock()
+					forgotten = append(forgotten, cancel) // kept, never called
+					mu.Unlock()
+					return next.RoundTrip(req.WithContext(ctx))
+				})
+			},
+			want: "never released",
+		},
+		{
+			give: "AfterFunc never stopped",
+			mw: func(next http.RoundTripper) http.RoundTripper {
+				return middleware.Func(func(req *http.Request) (*http.Response, error) {
+					context.AfterFunc(req.Context(), func() {})
+					return next.RoundTrip(req)
+				})
+			},
+			want: "never released",
+		},
+		{
+			give: "context dropped",
+			mw: func(next http.RoundTripper) http.RoundTripper {
+				return middleware.Func(func(req *http.Request) (*http.Response, error) {
+					return next.RoundTrip(req.WithContext(context.Background()))
+				})
+			},
+			want: "want one that matches context.Canceled",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
@@ -78,6 +127,46 @@ func TestCheckContractCatchesBreaches(t *testing.T) {
 				t.Errorf("got failures %q; want one containing %q", joined, tt.want)
 			}
 		})
+	}
+}
+
+// TestCheckContractPassesReleaseAtClose: a middleware that scopes a
+// context to the attempt and releases it when the body ends, as the
+// contract asks, passes.
+func TestCheckContractPassesReleaseAtClose(t *testing.T) {
+	middlewaretest.CheckContract(t, func(next http.RoundTripper) http.RoundTripper {
+		return middleware.Func(func(req *http.Request) (*http.Response, error) {
+			ctx, cancel := context.WithTimeout(req.Context(), time.Hour)
+			resp, err := next.RoundTrip(req.WithContext(ctx))
+			if err != nil {
+				cancel()
+				return nil, err
+			}
+			body.Watch(resp, nil, cancel)
+			return resp, nil
+		})
+	})
+}
+
+// TestCheckContractReusesRoundTripper: every case goes through one
+// RoundTripper, as a client's requests do.
+func TestCheckContractReusesRoundTripper(t *testing.T) {
+	var built, distinct atomic.Int32
+	middlewaretest.CheckContract(t, func(next http.RoundTripper) http.RoundTripper {
+		built.Add(1)
+		var seen sync.Map
+		return middleware.Func(func(req *http.Request) (*http.Response, error) {
+			if _, loaded := seen.LoadOrStore(req, true); !loaded {
+				distinct.Add(1)
+			}
+			return next.RoundTrip(req)
+		})
+	})
+	if n := built.Load(); n != 1 {
+		t.Errorf("got the middleware called %d times; want 1", n)
+	}
+	if n := distinct.Load(); n < 12 {
+		t.Errorf("got %d requests through the RoundTripper; want every case (at least 12)", n)
 	}
 }
 

@@ -1,7 +1,19 @@
-// Package middlewaretest helps unit-test a middleware on its own, with no
-// network: [Transport] is a scripted [http.RoundTripper] that answers from a
-// list of replies and records every request it received, [Body] is a
-// request or response body that counts its closes, and [CheckContract]
-// verifies that a middleware keeps the RoundTripper contract described in
-// package [github.com/roundtrip-go/roundtrip/middleware].
+// Package middlewaretest helps unit-test and benchmark a middleware on its
+// own, with no network:
+//
+//   - [Transport] is a scripted [http.RoundTripper] that answers from a
+//     list of [Reply] values and records every request it received;
+//   - [ErrConnReset], [ErrConnRefused], [ErrAttemptTimeout] and
+//     [ErrStreamReset] are ready faults for [Reply].Err, shaped as net/http
+//     returns the real failures, so that a retry policy classifies them as
+//     it would the real ones;
+//   - [Body] is a request or response body that counts its closes;
+//   - [CheckContract] verifies that a middleware keeps the RoundTripper
+//     contract described in package
+//     [github.com/roundtrip-go/roundtrip/middleware], including that
+//     whatever it holds per request lives until the response body is
+//     closed, and no longer;
+//   - [Static] is the cheapest possible base transport, a fixed answer from
+//     memory, and [Benchmark] runs a RoundTripper over it in a benchmark
+//     loop, so that what is measured is the middleware alone.
 package middlewaretest

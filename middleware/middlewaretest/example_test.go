@@ -10,12 +10,17 @@ import (
 )
 
 // ExampleTransport unit-tests a retry policy with no network: the scripted
-// transport answers 503 twice, then 200, and tells how many requests it
-// got and whether every discarded response was closed.
+// transport answers 503, then fails as a real network would (a
+// connection reset, a refused dial, an attempt timeout: the ready faults
+// a retry layer classifies as the real ones), then answers 200, and tells
+// how many requests it got and whether every discarded response was
+// closed.
 func ExampleTransport() {
 	base := middlewaretest.NewTransport(
 		middlewaretest.Reply{Status: http.StatusServiceUnavailable, Body: "busy"},
-		middlewaretest.Reply{Status: http.StatusServiceUnavailable, Body: "busy"},
+		middlewaretest.Reply{Err: middlewaretest.ErrConnReset},
+		middlewaretest.Reply{Err: middlewaretest.ErrConnRefused},
+		middlewaretest.Reply{Err: middlewaretest.ErrAttemptTimeout},
 		middlewaretest.Reply{Status: http.StatusOK, Body: "ok"},
 	)
 	client := &http.Client{Transport: retry.New(retry.WithBackoff(time.Millisecond, time.Millisecond))(base)}
@@ -31,6 +36,6 @@ func ExampleTransport() {
 	fmt.Println("bodies left open:", base.Unclosed())
 	// Output:
 	// status: 200
-	// requests: 3
+	// requests: 5
 	// bodies left open: 0
 }

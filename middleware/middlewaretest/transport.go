@@ -16,7 +16,10 @@ type Reply struct {
 	Header http.Header
 	// Body is the response body.
 	Body string
-	// Err, when set, is returned with no response.
+	// Err, when set, is returned with no response. To script a network
+	// failure, use a ready fault such as [ErrConnReset] or
+	// [ErrStreamReset]: errors.New("connection reset by peer") only reads
+	// like a reset, and a retry policy treats it as an unknown error.
 	Err error
 }
 

@@ -24,6 +24,28 @@
 //		stocktrim.WithCredentials(srv.AuthID(), srv.Signature()),
 //	)
 //
+// # Testing without waiting
+//
+// The stocktrim stack waits 1 to 16 s between retries and honours
+// Retry-After, so a test of recovery from a fault would really wait. Give
+// the client millisecond backoffs instead, and every setting explicitly,
+// so that no STOCKTRIM_* variable of the developer's environment leaks
+// into the test (see Example_noWaiting):
+//
+//	client, err := stocktrim.NewClient(
+//		stocktrim.WithBaseURL(srv.URL),
+//		stocktrim.WithCredentials(srv.AuthID(), srv.Signature()),
+//		stocktrim.WithMaxRetries(3),
+//		stocktrim.WithRetryOptions(retry.WithBackoff(time.Millisecond, time.Millisecond)),
+//	)
+//
+// A status fault with a RetryAfter is waited for as the header says, over
+// any backoff; to test it without waiting, replace the wait itself with
+// retry.WithWait (stocktrim.WithRetryOptions(retry.WithWait(...))), which
+// also lets the test see the exact waits, or leave RetryAfter empty. A
+// Delay fault holds a request for real: pair it with a short
+// stocktrim.WithTimeout, so the attempt times out in milliseconds.
+//
 // Departures from the OpenAPI description, where it is incomplete or odd:
 // GET /api/Suppliers without a code returns every supplier as an array
 // (with one, a single object, as described); PUT /api/Customers answers

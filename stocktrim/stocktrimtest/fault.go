@@ -23,9 +23,10 @@ type Fault struct {
 	Times int
 
 	// Delay holds the request this long before anything else. It ends
-	// early, and the handler returns without an answer, when the client
-	// gives up on the request (an attempt timeout, say) or the server is
-	// closed, so Close never waits for a delay.
+	// early when the client gives up on the request (an attempt timeout,
+	// say) or the server is closed, so Close never waits for a delay; the
+	// request is then aborted without an answer, so a client still
+	// waiting sees a broken connection, never a made-up 200.
 	Delay time.Duration
 
 	// Drop resets the connection without an answer: the client sees a
@@ -103,7 +104,8 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 // (or gave up on it), so that the API must not.
 func (s *Server) apply(w http.ResponseWriter, r *http.Request, f *Fault) bool {
 	if f.Delay > 0 && !s.wait(r, f.Delay) {
-		return true
+		// Returning would send 200 OK with an empty body: a fake success.
+		panic(http.ErrAbortHandler)
 	}
 	switch {
 	case f.Drop:

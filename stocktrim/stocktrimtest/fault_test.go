@@ -2,9 +2,9 @@ package stocktrimtest_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"syscall"
 	"testing"
 	"time"
@@ -179,40 +179,110 @@ func TestFaultDelay(t *testing.T) {
 
 func TestFaultDelayEndsWithClientCancel(t *testing.T) {
 	srv := stocktrimtest.NewServer()
-	defer srv.Close()
+	defer closeWithin(t, srv)
 	srv.Inject(stocktrimtest.Fault{Delay: time.Hour})
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	_, _, err := get(ctx, srv.Client(), srv, "/api/Products")
 	require.ErrorIs(t, err, context.DeadlineExceeded)
-	// Close waits for the handler: it returns because the delay ended.
 }
 
-func TestCloseEndsDelays(t *testing.T) {
-	srv := stocktrimtest.NewServer()
-	srv.Inject(stocktrimtest.Fault{Delay: time.Hour})
-	errc := make(chan error, 1)
-	wrote := make(chan struct{})
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { close(wrote) },
-	})
-	go func() {
-		_, _, err := get(ctx, &http.Client{Transport: tr}, srv, "/api/Products")
-		errc <- err
-	}()
-	<-wrote
+// closeWithin closes srv and fails t, instead of hanging until the test
+// binary's own timeout, when Close takes longer than 10 seconds.
+func closeWithin(t *testing.T, srv *stocktrimtest.Server) {
+	t.Helper()
 	closed := make(chan struct{})
 	go func() {
-		srv.Close() // without the end of the delay, this waits an hour
+		srv.Close()
 		srv.Close() // twice is fine
 		close(closed)
 	}()
 	select {
 	case <-closed:
 	case <-time.After(10 * time.Second):
-		t.Fatal("Close still waits for the delay")
+		t.Fatal("Close still waits after 10s")
 	}
-	<-errc
+}
+
+// within returns what c delivers, or fails t after 10 seconds.
+func within[T any](t *testing.T, c <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-c:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no %s after 10s", what)
+		panic("unreachable")
+	}
+}
+
+// TestCloseEndsDelays: Close during a Delay fault returns at once and
+// aborts the request: the client sees an error, never a 200 with an
+// empty body.
+func TestCloseEndsDelays(t *testing.T) {
+	srv := stocktrimtest.NewServer()
+	srv.Inject(stocktrimtest.Fault{Delay: time.Hour})
+	type result struct {
+		resp *http.Response
+		body string
+		err  error
+	}
+	done := make(chan result, 1)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	go func() {
+		resp, body, err := get(t.Context(), &http.Client{Transport: tr}, srv, "/api/Products")
+		done <- result{resp, body, err}
+	}()
+	waitRecorded(t, srv) // the handler is running: the delay is next
+	closeWithin(t, srv)
+	got := within(t, done, "answer")
+	if got.err == nil {
+		t.Errorf("got %d %q after Close during a delay; want a broken connection", got.resp.StatusCode, got.body)
+	}
+}
+
+// TestCloseWithStalledUpload: Close returns while a client stalls its
+// request body, and the request shows in Requests all the same.
+func TestCloseWithStalledUpload(t *testing.T) {
+	srv := stocktrimtest.NewServer()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/api/Products", pr)
+	require.NoError(t, err)
+	req.Header.Set(stocktrimtest.HeaderAuthID, srv.AuthID())
+	req.Header.Set(stocktrimtest.HeaderSignature, srv.Signature())
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	errc := make(chan error, 1)
+	go func() {
+		resp, err := tr.RoundTrip(req)
+		if err == nil {
+			resp.Body.Close()
+			err = errors.New("got a response")
+		}
+		errc <- err
+	}()
+	_, err = pw.Write([]byte(`{"productId":`)) // then nothing more
+	require.NoError(t, err)
+
+	waitRecorded(t, srv) // recorded before the body is read
+	closeWithin(t, srv)
+	got := srv.Requests()
+	require.Len(t, got, 1)
+	assert.Equal(t, "/api/Products", got[0].Path)
+	assert.Equal(t, http.MethodPost, got[0].Method)
+	pw.CloseWithError(errors.New("test over"))
+	assert.Error(t, within(t, errc, "client error"))
+}
+
+// waitRecorded waits, at most 10 seconds, until srv has recorded a
+// request, which it does as soon as its handler starts.
+func waitRecorded(t *testing.T, srv *stocktrimtest.Server) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(srv.Requests()) == 0 {
+		require.True(t, time.Now().Before(deadline), "no request recorded after 10s")
+		time.Sleep(time.Millisecond) // poll: the server offers no hook
+	}
 }

@@ -2,6 +2,7 @@ package stocktrimtest
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -40,9 +41,24 @@ func orEmpty[T any](s []T) []T {
 }
 
 // decode reads the JSON body into v, answering 400 and reporting false
-// when it is not valid JSON for v.
+// when it is not exactly one JSON value valid for v: trailing data after
+// the value and a null body are refused, as the real API refuses them.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+	dec := json.NewDecoder(r.Body)
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		problem(w, http.StatusBadRequest, "malformed JSON body: "+err.Error())
+		return false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		problem(w, http.StatusBadRequest, "malformed JSON body: data after the JSON value")
+		return false
+	}
+	if string(raw) == "null" {
+		problem(w, http.StatusBadRequest, "a non-null JSON body is required")
+		return false
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
 		problem(w, http.StatusBadRequest, "malformed JSON body: "+err.Error())
 		return false
 	}

@@ -2,6 +2,7 @@ package stocktrimtest
 
 import (
 	"bytes"
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -12,8 +13,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/roundtrip-go/roundtrip/stocktrim"
 )
 
 // The credentials a server accepts unless [WithCredentials] sets others.
@@ -23,10 +22,12 @@ const (
 )
 
 // The names of StockTrim's two credential headers, which the server
-// checks.
+// checks. They are the values of stocktrim.HeaderAuthID and
+// stocktrim.HeaderSignature, spelled out here so that this package does
+// not link the client stack it is meant to test.
 const (
-	HeaderAuthID    = stocktrim.HeaderAuthID
-	HeaderSignature = stocktrim.HeaderSignature
+	HeaderAuthID    = "api-auth-id"
+	HeaderSignature = "api-auth-signature"
 )
 
 // maxBody bounds the request bodies the server reads and records.
@@ -38,7 +39,8 @@ const maxBody = 1 << 20
 // be called from any goroutine.
 //
 // Every request is handled in this order: it is recorded (see
-// [Server.Requests]); the first pending [Fault] that matches it, if any, is
+// [Server.Requests]) as soon as its header has arrived, then its body is
+// read; the first pending [Fault] that matches it, if any, is
 // applied, as a proxy in front of the API would; its credential headers
 // are checked (401 with a [ProblemDetails] body when one is missing or
 // wrong); and the API answers it from the in-memory store.
@@ -53,7 +55,9 @@ const maxBody = 1 << 20
 // customer), GET /api/Suppliers (all suppliers as an array; with query
 // code, that one supplier as an object, or 404) and POST /api/Suppliers
 // (create or replace by supplierCode from a JSON array; 201 with the
-// stored suppliers). A malformed body or a missing key is a 400, another
+// stored suppliers). A malformed body (anything but exactly one JSON
+// value of the right shape: trailing data and null are refused too) or a
+// missing key is a 400, another
 // method a 405, another path a 404, all with a [ProblemDetails] body.
 type Server struct {
 	// URL is the base URL of the server, of the form http://127.0.0.1:port,
@@ -63,8 +67,8 @@ type Server struct {
 	ts        *httptest.Server
 	authID    string
 	signature string
-	done      chan struct{} // closed by Close: ends fault delays
-	closeOnce sync.Once
+	closing   context.Context // done once Close is called
+	close     context.CancelFunc
 
 	mu        sync.Mutex
 	products  []Product
@@ -73,7 +77,7 @@ type Server struct {
 	nextID    int // the next product id
 	nextSupID int // the next supplier id
 	faults    []*Fault
-	requests  []Request
+	requests  []*Request // a request's Body is filled in once read
 }
 
 // Request is a request the server received, as it arrived.
@@ -82,7 +86,7 @@ type Request struct {
 	Path   string     // the URL path, unescaped
 	Query  url.Values // the parsed query; empty, never nil
 	Header http.Header
-	Body   []byte // the body as read, at most 1 MiB; nil when empty
+	Body   []byte // the body as read, at most 1 MiB; nil when empty or not yet read
 }
 
 // Option configures a [Server].
@@ -149,7 +153,6 @@ func NewServer(opts ...Option) *Server {
 	s := &Server{
 		authID:    DefaultAuthID,
 		signature: DefaultSignature,
-		done:      make(chan struct{}),
 		nextID:    1,
 		nextSupID: 1,
 	}
@@ -167,6 +170,7 @@ func NewServer(opts ...Option) *Server {
 			o(s)
 		}
 	}
+	s.closing, s.close = context.WithCancel(context.Background())
 	s.ts = httptest.NewServer(s.handler())
 	s.URL = s.ts.URL
 	return s
@@ -182,22 +186,27 @@ func (s *Server) Signature() string { return s.signature }
 // sends no credentials of its own. Close closes its idle connections.
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
-// Close ends the delays of pending faults, shuts the server down and
-// blocks until every request it is handling has returned, as
-// [httptest.Server.Close] does. It is safe to call more than once.
+// Close shuts the server down and blocks until every request it is
+// handling has returned, as [httptest.Server.Close] does, but it never
+// waits on a client or a fault: a request held by a [Fault] Delay, or
+// whose client is still sending (or stalling) its body, is aborted, and
+// its client sees a broken connection, never a made-up answer. It is safe
+// to call more than once.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() { close(s.done) })
+	s.close()
 	s.ts.Close()
 }
 
 // Requests returns a copy of every request the server received, in the
 // order they arrived, including those that a fault answered or that were
-// refused for their credentials.
+// refused for their credentials, and those whose body is still arriving
+// or never arrived whole (their Body is what was read).
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Request, len(s.requests))
 	for i, r := range s.requests {
+		r := *r
 		out[i] = Request{
 			Method: r.Method,
 			Path:   r.Path,
@@ -234,6 +243,10 @@ func (s *Server) handler() http.Handler {
 		problem(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path)
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Close ends a stalled body read: it moves the read deadline to now.
+		rc := http.NewResponseController(w)
+		stop := context.AfterFunc(s.closing, func() { _ = rc.SetReadDeadline(time.Now()) })
+		defer stop()
 		if !s.record(w, r) {
 			return
 		}
@@ -248,27 +261,34 @@ func (s *Server) handler() http.Handler {
 	})
 }
 
-// record reads the body (at most maxBody bytes), appends the request to
-// the log and gives the handler a fresh copy of the body. It answers 413
-// and reports false for a larger body, 400 for an unreadable one.
+// record appends the request to the log, then reads its body (at most
+// maxBody bytes) into the log entry and gives the handler a fresh copy of
+// it. It answers 413 and reports false for a larger body, 400 for an
+// unreadable one; when the server is closing, it aborts the handler.
 func (s *Server) record(w http.ResponseWriter, r *http.Request) bool {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if len(body) == 0 {
-		body = nil
-	}
-	s.mu.Lock()
-	s.requests = append(s.requests, Request{
+	rec := &Request{
 		Method: r.Method,
 		Path:   r.URL.Path,
 		Query:  cloneValues(r.URL.Query()),
 		Header: r.Header.Clone(),
-		Body:   body,
-	})
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, rec)
 	s.mu.Unlock()
+
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if len(body) > 0 {
+		s.mu.Lock()
+		rec.Body = body
+		s.mu.Unlock()
+	}
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		switch _, tooLarge := errors.AsType[*http.MaxBytesError](err); {
+		case s.closing.Err() != nil:
+			panic(http.ErrAbortHandler) // no answer from a server shut down
+		case tooLarge:
 			problem(w, http.StatusRequestEntityTooLarge, "request body larger than 1 MiB")
-		} else {
+		default:
 			problem(w, http.StatusBadRequest, "unreadable request body")
 		}
 		return false
@@ -317,7 +337,7 @@ func (s *Server) wait(r *http.Request, d time.Duration) bool {
 		return true
 	case <-r.Context().Done():
 		return false
-	case <-s.done:
+	case <-s.closing.Done():
 		return false
 	}
 }

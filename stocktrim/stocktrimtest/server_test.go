@@ -385,3 +385,37 @@ func TestConcurrentUse(t *testing.T) {
 	assert.Len(t, srv.Requests(), workers*each)
 	assert.Equal(t, workers*each, srv.PendingFaults())
 }
+
+// TestMalformedJSONRejected: a body that is not exactly one JSON value
+// the endpoint takes is a 400 with a ProblemDetails body, as the real API
+// answers, and stores nothing.
+func TestMalformedJSONRejected(t *testing.T) {
+	tests := []struct {
+		method, path, give string
+	}{
+		{method: "POST", path: "/api/Products", give: `{"productId":"NEW-1"} garbage`},
+		{method: "POST", path: "/api/Products", give: `{"productId":"NEW-1"}{"productId":"NEW-2"}`},
+		{method: "POST", path: "/api/Products", give: `{"productId":"NEW-1"}]`},
+		{method: "POST", path: "/api/Products", give: `null`},
+		{method: "POST", path: "/api/Suppliers", give: `null`},
+		{method: "POST", path: "/api/Suppliers", give: " null \n"},
+		{method: "POST", path: "/api/Suppliers", give: `[{"supplierCode":"NEW"}] x`},
+		{method: "PUT", path: "/api/Customers", give: `{"code":"NEW"} 1`},
+		{method: "PUT", path: "/api/Customers", give: `null`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path+" "+tt.give, func(t *testing.T) {
+			srv := stocktrimtest.NewServer()
+			defer srv.Close()
+			status, ct, body := call(t, srv, tt.method, tt.path, tt.give, false)
+			assert.Equal(t, 400, status)
+			assert.Equal(t, "application/problem+json; charset=utf-8", ct)
+			p := decodeJSON[stocktrimtest.ProblemDetails](t, body)
+			assert.Equal(t, 400, p.Status)
+			assert.NotEmpty(t, p.Detail)
+			assert.Len(t, srv.Products(), 3)
+			assert.Len(t, srv.Suppliers(), 2)
+			assert.Len(t, srv.Customers(), len(stocktrimtest.SeedCustomers()))
+		})
+	}
+}
