@@ -70,7 +70,7 @@ func ExampleFailsafe() {
 	fmt.Println("sent:", base.Calls())
 	fmt.Println("breaker open:", breaker.IsOpen())
 	// Output:
-	// retry: giving up after 3 attempts: circuit breaker open
+	// retry: giving up after 2 attempts: circuit breaker open
 	// sent: 2
 	// breaker open: true
 }

@@ -233,7 +233,7 @@ func TestFailsafeTimeoutKeepsBodyReadable(t *testing.T) {
 
 func TestFailsafeTimeoutPolicyRetried(t *testing.T) {
 	srv := newServer(t, step{status: 200, delay: time.Minute}, step{status: 200, body: "ok"})
-	rt := Failsafe(NewPolicy(fast...), fstimeout.New[*http.Response](50*time.Millisecond))(newClientTransport(t))
+	rt := Failsafe(NewPolicy(fast...), fstimeout.New[*http.Response](500*time.Millisecond))(newClientTransport(t))
 	req, _ := http.NewRequest("GET", srv.URL, nil)
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
@@ -270,5 +270,16 @@ func TestNewPolicyInForeignExecutor(t *testing.T) {
 				t.Errorf("got status %d after %d calls, %d events; want %d after %d, %d", resp.StatusCode, base.Calls(), events, tt.reply.Status, tt.want, tt.want-1)
 			}
 		})
+	}
+}
+
+// TestBudgetInternal checks that the budgets of failsafe-go's budget
+// package still have the methods retry drives: failsafe-go declares them
+// in an internal package, out of reach of a compile-time check.
+func TestBudgetInternal(t *testing.T) {
+	for _, b := range []budget.Budget{budget.New(), budget.NewBuilder().WithMaxRate(0.5).Build()} {
+		if _, ok := b.(budgetInternal); !ok {
+			t.Errorf("%T lacks the methods of budgetInternal; failsafe-go changed its budget", b)
+		}
 	}
 }
