@@ -16,7 +16,11 @@ const maxDrain = 64 << 10
 // a body that stalls is closed undrained once it has passed, so that a slow
 // 503 does not hold the retry for the whole attempt timeout. Tests shorten
 // it.
-var drainGrace = 250 * time.Millisecond
+var drainGrace = defaultDrainGrace
+
+// defaultDrainGrace is drainGrace's value: a short grace, well under the
+// one second DESIGN allows.
+const defaultDrainGrace = 250 * time.Millisecond
 
 // discard drains (at most maxDrain bytes, for at most drainGrace) and closes
 // the body of a response that is not returned to the caller.
