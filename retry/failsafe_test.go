@@ -283,3 +283,9 @@ func TestBudgetInternal(t *testing.T) {
 		}
 	}
 }
+
+// failsafeGet runs req through base under a plain failsafe-go executor
+// of policy.
+func failsafeGet(policy retrypolicy.RetryPolicy[*http.Response], base http.RoundTripper, req *http.Request) (*http.Response, error) {
+	return failsafe.With(policy).Get(func() (*http.Response, error) { return base.RoundTrip(req) })
+}

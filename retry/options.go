@@ -199,8 +199,9 @@ func WithAllMethods() Option {
 
 // WithBudget limits retries across all requests with a failsafe-go budget
 // (budget.New or budget.NewBuilder): a retry the budget refuses ends the
-// retries of that request, like any other limit, and its last result is
-// returned. Every request, retried or not, is counted by the budget. The
+// retries of that request, like any other limit: its last result is
+// returned, and [OnGiveUp] listeners get [ReasonBudget]. Every request,
+// retried or not, is counted by the budget. The
 // default, and nil, is no budget. A budget that was not built by the
 // failsafe-go budget package panics.
 func WithBudget(b budget.Budget) Option {

@@ -433,20 +433,32 @@ func TestRetryAfterAboveMaxReturnedAtOnce(t *testing.T) {
 
 func TestRetryAfterWaited(t *testing.T) {
 	srv := newServer(t, step{status: 503, header: http.Header{"Retry-After": {"1"}}}, step{status: 200})
+	wait, waits := recordWaits()
 	var got []time.Duration
-	rt := New(opts(WithJitter(1), OnRetry(func(e Event) { got = append(got, e.Delay) }))...)(newClientTransport(t))
+	rt := New(opts(WithJitter(1), wait, OnRetry(func(e Event) { got = append(got, e.Delay) }))...)(newClientTransport(t))
 	req, _ := http.NewRequest("GET", srv.URL, nil)
-	start := time.Now()
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if elapsed := time.Since(start); elapsed < time.Second {
-		t.Errorf("returned after %v; want at least the 1s Retry-After", elapsed)
+	if !equal(*waits, []time.Duration{time.Second}) || !equal(got, *waits) {
+		t.Errorf("got waits %v, event delays %v; want [1s], unjittered", *waits, got)
 	}
-	if len(got) != 1 || got[0] != time.Second {
-		t.Errorf("got delays %v; want [1s], unjittered", got)
+}
+
+func TestSleep(t *testing.T) {
+	start := time.Now()
+	if err := sleep(context.Background(), 20*time.Millisecond); err != nil || time.Since(start) < 20*time.Millisecond {
+		t.Errorf("got %v after %v; want nil after at least 20ms", err, time.Since(start))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v; want context.Canceled at once", err)
+	}
+	if err := sleep(ctx, 0); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v for no wait on a done context; want context.Canceled", err)
 	}
 }
 
