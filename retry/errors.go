@@ -17,15 +17,11 @@ type Error struct {
 	// Err is the last attempt's error, or what ended the call (the
 	// caller's context, a policy's rejection). It is never nil.
 	Err error
-
-	canceled bool // the caller's context ended during a wait
 }
 
 func (e *Error) Error() string {
 	s := "retry: "
 	switch {
-	case e.canceled:
-		s += "canceled while waiting to retry after attempt " + strconv.Itoa(e.Attempts)
 	case e.Attempts == 0:
 		s += "no attempt sent"
 	case e.Attempts == 1:
@@ -50,11 +46,10 @@ func (e *Error) Timeout() bool {
 // unwrapped first, so that the prefix appears once; sent already counts its
 // attempts (see sentBy).
 func giveUp(sent int, err error) *Error {
-	e := &Error{Attempts: sent, Err: err}
 	if inner, ok := err.(*Error); ok {
-		e.Err, e.canceled = inner.Err, inner.canceled
+		err = inner.Err
 	}
-	return e
+	return &Error{Attempts: sent, Err: err}
 }
 
 // sentBy returns how many attempts reaching the next RoundTripper an

@@ -100,7 +100,7 @@ func (t *transport) retry(c *config, req *http.Request, o outcome) (*http.Respon
 				_ = body.Close()
 			}
 			t.release(c)
-			return nil, &Error{Attempts: sent, Err: werr, canceled: true}
+			return nil, giveUp(sent, werr)
 		}
 		o.resp, o.err = t.next.RoundTrip(next)
 		o.bodyFailed = body.readFailed()
