@@ -82,7 +82,7 @@ func (t *transport) retry(c *config, req *http.Request, o outcome) (*http.Respon
 			return nil, giveUp(sent, circuitbreaker.ErrOpen)
 		}
 		next := newAttempt(req, ctx, o.attempt+1)
-		var rc = req.Body
+		rc := req.Body
 		if hasBody(req) {
 			var err error
 			if rc, err = req.GetBody(); err != nil {
