@@ -225,3 +225,26 @@ func send(rt http.RoundTripper, method, url string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+// counting is an adapter as a metrics package would write one: a single
+// Option that sets both listeners.
+func counting(retries, giveUps *int) retry.Option {
+	return retry.Options(
+		retry.OnRetry(func(retry.Event) { *retries++ }),
+		retry.OnGiveUp(func(retry.Event) { *giveUps++ }),
+	)
+}
+
+func ExampleOptions() {
+	var retries, giveUps int
+	base := middlewaretest.NewTransport(middlewaretest.Reply{Status: http.StatusBadGateway})
+	rt := retry.New(
+		retry.WithMaxRetries(3),
+		retry.WithBackoff(time.Millisecond, 10*time.Millisecond),
+		counting(&retries, &giveUps),
+	)(base)
+
+	fmt.Println(send(rt, http.MethodGet, "http://api.example/items"), "retries:", retries, "give-ups:", giveUps)
+	// Output:
+	// 502 retries: 3 give-ups: 1
+}
