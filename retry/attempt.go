@@ -2,49 +2,65 @@ package retry
 
 import (
 	"context"
+	"io"
 	"net/http"
-)
+	"sync/atomic"
 
-// attemptKey is the context key under which retry stores the attempt number.
-type attemptKey struct{}
+	"github.com/roundtrip-go/roundtrip/internal/attempt"
+)
 
 // Attempt returns the 1-based number of the current attempt of a request
 // inside a chain below a retry middleware ([New] or [Failsafe]): 1 for the
 // first try, 2 for the first retry, and so on. It returns 0 for a context
 // that did not come through retry, including a nil context.
 func Attempt(ctx context.Context) int {
-	if ctx == nil {
-		return 0
-	}
-	n, _ := ctx.Value(attemptKey{}).(int)
-	return n
+	return attempt.From(ctx)
 }
 
-// attemptRequest is the request of one attempt together with its context,
-// so that both take one allocation.
-type attemptRequest struct {
-	req http.Request
-	ctx attemptContext
-}
-
-// attemptContext is a child of a context that carries the attempt number
-// for Attempt.
-type attemptContext struct {
-	context.Context
-	n int
-}
-
-func (c *attemptContext) Value(key any) any {
-	if key == (attemptKey{}) {
-		return c.n
-	}
-	return c.Context.Value(key)
-}
-
-// newAttempt returns a copy of req for attempt n, under a child of ctx
-// that carries n.
+// newAttempt returns a shallow copy of req for attempt n under ctx, a
+// context of req's, with n set for [Attempt]. The copy shares req's header
+// map and URL, which nothing below may modify (every layer clones before a
+// change); its Body is set by the caller.
 func newAttempt(req *http.Request, ctx context.Context, n int) *http.Request {
-	a := &attemptRequest{ctx: attemptContext{Context: ctx, n: n}}
-	a.req = *req.WithContext(&a.ctx) // the copy WithContext makes stays on the stack
-	return &a.req
+	return req.WithContext(attempt.With(ctx, n))
+}
+
+// hasBody reports whether req carries a body that is consumed by sending it.
+func hasBody(req *http.Request) bool {
+	return req.Body != nil && req.Body != http.NoBody
+}
+
+// sentBody is the request body of one attempt. It records whether reading
+// it failed: an error of the caller's own body is never retried, however
+// the transport wraps it (net/http returns it as it is, or inside a
+// *net.OpError with Op "readfrom").
+type sentBody struct {
+	io.ReadCloser
+	failed atomic.Bool
+}
+
+func (b *sentBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		b.failed.Store(true)
+	}
+	return n, err
+}
+
+// readFailed reports whether a Read of b returned an error other than EOF;
+// a nil b has no body to fail.
+func (b *sentBody) readFailed() bool {
+	return b != nil && b.failed.Load()
+}
+
+// withBody sets rc as the body of r, the request of one attempt, and
+// returns it watched, or nil when there is no body.
+func withBody(r *http.Request, rc io.ReadCloser) *sentBody {
+	if rc == nil || rc == http.NoBody {
+		r.Body = rc
+		return nil
+	}
+	b := &sentBody{ReadCloser: rc}
+	r.Body = b
+	return b
 }

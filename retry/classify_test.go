@@ -12,13 +12,11 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/failsafe-go/failsafe-go/circuitbreaker"
 	fstimeout "github.com/failsafe-go/failsafe-go/timeout"
 
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
-	"github.com/roundtrip-go/roundtrip/timeout"
 )
 
 var (
@@ -75,7 +73,7 @@ func TestMethodRules(t *testing.T) {
 		{give: "POST 429", method: "POST", reply: s429, want: 3},
 		{give: "PATCH 429", method: "PATCH", reply: s429, want: 3},
 		{give: "POST dial error", method: "POST", reply: middlewaretest.Reply{Err: errDial}, want: 3},
-		{give: "POST timed-out dial", method: "POST", reply: middlewaretest.Reply{Err: &timeout.Error{Limit: time.Second, Err: errDial}}, want: 3},
+		{give: "POST timed-out dial", method: "POST", reply: middlewaretest.Reply{Err: timeoutErr{err: errDial}}, want: 3},
 		{give: "POST Idempotency-Key 503", method: "POST", header: idem, reply: s503, want: 3},
 		{give: "POST X-Idempotency-Key reset", method: "POST", header: xidem, reply: middlewaretest.Reply{Err: errReset}, want: 3},
 		{give: "POST all methods 503", method: "POST", reply: s503, all: true, want: 3},
@@ -137,7 +135,8 @@ func TestErrorRules(t *testing.T) {
 		{give: "EOF", err: io.EOF, want: true},
 		{give: "unexpected EOF", err: fmt.Errorf("net/http: transport connection broken: %w", io.ErrUnexpectedEOF), want: true},
 		{give: "ECONNRESET", err: fmt.Errorf("write: %w", syscall.ECONNRESET), want: true},
-		{give: "attempt timeout", err: &timeout.Error{Limit: time.Second}, want: true},
+		{give: "attempt timeout", err: timeoutErr{}, want: true},
+		{give: "context deadline of the attempt", err: fmt.Errorf("attempt: %w", context.DeadlineExceeded), want: true},
 		{give: "failsafe timeout", err: fstimeout.ErrExceeded, want: true},
 		{give: "header timeout", err: timeoutErr{}, want: true},
 		{give: "certificate", err: certErr, want: false},
@@ -168,11 +167,14 @@ func TestErrorRules(t *testing.T) {
 	}
 }
 
-type timeoutErr struct{}
+// timeoutErr is an attempt timeout as the timeout package, or net/http's
+// response header timeout, reports it: a net.Error with Timeout() true.
+type timeoutErr struct{ err error }
 
 func (timeoutErr) Error() string   { return "net/http: timeout awaiting response headers" }
 func (timeoutErr) Timeout() bool   { return true }
 func (timeoutErr) Temporary() bool { return true }
+func (e timeoutErr) Unwrap() error { return e.err }
 
 func TestNeverAfterCallerContextDone(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())

@@ -7,9 +7,13 @@ import (
 	"time"
 )
 
-// backoff returns the delay before retry k (1-based):
-// min(initial*2^(k-1), max), then jittered uniformly in [d*(1-f), d*(1+f)].
+// backoff returns the delay before retry k (1-based): that of
+// [WithBackoffFunc], or min(initial*2^(k-1), max), then jittered uniformly
+// in [d*(1-f), d*(1+f)].
 func (c *config) backoff(k int) time.Duration {
+	if c.backoffFunc != nil {
+		return max(c.backoffFunc(k), 0)
+	}
 	d := c.initial
 	for i := 1; i < k && d < c.max; i++ {
 		if d > c.max/2 {
@@ -30,14 +34,14 @@ func (c *config) backoff(k int) time.Duration {
 }
 
 // delay returns the wait before retry k, which follows resp (nil after an
-// error). A usable Retry-After on a 429 or 503 replaces the backoff and is
-// not jittered. ok is false when that Retry-After is longer than the
-// configured maximum: the response is then returned without a retry.
-func (c *config) delay(k int, resp *http.Response, now time.Time) (d time.Duration, ok bool) {
-	if ra, found := retryAfter(resp, now); found {
-		return ra, ra <= c.maxRetryAfter
+// error): a usable Retry-After, not jittered, or else the backoff. tooLong
+// reports a Retry-After above the configured maximum: that response is
+// returned without a retry.
+func (c *config) delay(k int, resp *http.Response, now time.Time) (d time.Duration, tooLong bool) {
+	if ra, ok := retryAfter(resp, now); ok {
+		return ra, ra > c.maxRetryAfter
 	}
-	return c.backoff(k), true
+	return c.backoff(k), false
 }
 
 // retryAfter returns the usable Retry-After of a 429 or 503 response.
@@ -57,9 +61,10 @@ const maxDelaySeconds = math.MaxInt64 / int64(time.Second)
 
 // parseRetryAfter parses a Retry-After header value (RFC 9110 section
 // 10.2.3): either delta-seconds, a non-negative decimal integer, or an
-// HTTP-date, which is turned into the time left from now. It reports false
-// for anything else: garbage, a sign, a fraction, a number too large for a
-// time.Duration, or a date that is not in the future. It never panics.
+// HTTP-date, which is turned into the time left from now. A number too
+// large for a time.Duration is the longest Duration: longer than any cap.
+// It reports false for anything else: garbage, a sign, a fraction, or a
+// date that is not in the future. It never panics.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = trimSpace(v)
 	if v == "" {
@@ -73,10 +78,13 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 				// Not delta-seconds; HTTP-dates start with a day name.
 				return 0, false
 			}
-			n = n*10 + int64(ch-'0')
 			if n > maxDelaySeconds {
-				return 0, false
+				continue // too long already; still check it is a number
 			}
+			n = n*10 + int64(ch-'0')
+		}
+		if n > maxDelaySeconds {
+			return math.MaxInt64, true
 		}
 		return time.Duration(n) * time.Second, true
 	}

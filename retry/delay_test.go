@@ -1,6 +1,7 @@
 package retry
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"testing"
@@ -30,10 +31,13 @@ func TestParseRetryAfter(t *testing.T) {
 		{give: "1.5"},
 		{give: "5s"},
 		{give: "soon"},
-		{give: "9223372036854775807"},                 // overflows a Duration
-		{give: "99999999999999999999999999999999999"}, // overflows an int64
+		// Too large for a Duration: the longest one, longer than any cap.
+		{give: "9999999999", want: math.MaxInt64, wantOK: true},
+		{give: "9223372036854775807", want: math.MaxInt64, wantOK: true},
+		{give: "99999999999999999999999999999999999", want: math.MaxInt64, wantOK: true},
+		{give: "99999999999999999999x"},
 		{give: strconv.FormatInt(maxDelaySeconds, 10), want: time.Duration(maxDelaySeconds) * time.Second, wantOK: true},
-		{give: strconv.FormatInt(maxDelaySeconds+1, 10)},
+		{give: strconv.FormatInt(maxDelaySeconds+1, 10), want: math.MaxInt64, wantOK: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
@@ -63,10 +67,14 @@ func FuzzParseRetryAfter(f *testing.F) {
 		if ok && d < 0 {
 			t.Errorf("got negative %v for %q", d, v)
 		}
-		// Plain digits that fit are delta-seconds, exactly.
-		if n, err := strconv.ParseInt(trimSpace(v), 10, 64); err == nil && allDigits(trimSpace(v)) && n <= maxDelaySeconds {
-			if !ok || d != time.Duration(n)*time.Second {
-				t.Errorf("got %v, %v for %q; want %v, true", d, ok, v, time.Duration(n)*time.Second)
+		// Plain digits are delta-seconds, exactly, or the longest Duration.
+		if allDigits(trimSpace(v)) {
+			want := time.Duration(math.MaxInt64)
+			if n, err := strconv.ParseInt(trimSpace(v), 10, 64); err == nil && n <= maxDelaySeconds {
+				want = time.Duration(n) * time.Second
+			}
+			if !ok || d != want {
+				t.Errorf("got %v, %v for %q; want %v, true", d, ok, v, want)
 			}
 		}
 	})
@@ -138,7 +146,7 @@ func TestDelayRetryAfter(t *testing.T) {
 		{give: "ignored on 500", status: 500, retryAfter: "7", wantOK: true, wantBackoff: true},
 		{give: "garbage", status: 503, retryAfter: "later", wantOK: true, wantBackoff: true},
 		{give: "negative", status: 503, retryAfter: "-3", wantOK: true, wantBackoff: true},
-		{give: "overflow", status: 503, retryAfter: "99999999999999999999", wantOK: true, wantBackoff: true},
+		{give: "too large for a Duration", status: 503, retryAfter: "9999999999", want: math.MaxInt64, wantOK: false},
 		{give: "past", status: 503, retryAfter: now.Add(-time.Minute).UTC().Format(http.TimeFormat), wantOK: true, wantBackoff: true},
 		{give: "above max", status: 503, retryAfter: "61", want: 61 * time.Second, wantOK: false},
 		{give: "at max", status: 503, retryAfter: "60", want: time.Minute, wantOK: true},
@@ -146,8 +154,8 @@ func TestDelayRetryAfter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
 			resp := &http.Response{StatusCode: tt.status, Header: http.Header{"Retry-After": {tt.retryAfter}}}
-			got, ok := c.delay(1, resp, now)
-			if ok != tt.wantOK {
+			got, tooLong := c.delay(1, resp, now)
+			if ok := !tooLong; ok != tt.wantOK {
 				t.Errorf("got ok %v; want %v", ok, tt.wantOK)
 			}
 			if tt.wantBackoff {
@@ -163,7 +171,8 @@ func TestDelayRetryAfter(t *testing.T) {
 	}
 	t.Run("http-date", func(t *testing.T) {
 		resp := &http.Response{StatusCode: 503, Header: http.Header{"Retry-After": {date}}}
-		got, ok := c.delay(1, resp, now)
+		got, tooLong := c.delay(1, resp, now)
+		ok := !tooLong
 		// The date has whole seconds: the wait ends at that second, exactly.
 		if want := now.Add(30 * time.Second).Truncate(time.Second).Sub(now); !ok || got != want {
 			t.Errorf("got %v, %v; want %v, true", got, ok, want)

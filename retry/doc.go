@@ -9,38 +9,43 @@
 // combines it with other policies: Failsafe(NewPolicy(), breaker) retries
 // around a circuit breaker, and an open breaker's error matches
 // circuitbreaker.ErrOpen. [Attempt] tells the middlewares below retry (a log,
-// say) which attempt they see.
+// say) which attempt they see. [Override] changes the options for the
+// requests of one context.
 //
 // # What is retried
 //
 // An attempt is retried when it failed with a network error (connection
-// refused or reset, a DNS failure, EOF before a response), when it timed out
-// (an [*timeout.Error] from the timeout package below retry, or a
-// failsafe-go timeout) while the caller's context is still live, or when it
-// got one of the configured status codes (by default 408, 429, 500, 502,
-// 503, 504). It is never retried on another status, on a TLS certificate or
-// handshake error, on an error not known to be transient (an unsupported
-// scheme, an invalid header, an open circuit breaker), or once the caller's
-// own context is done.
+// refused or reset, a DNS failure, EOF before a response, an HTTP/2 stream
+// reset or GOAWAY), when it timed out (any [net.Error] whose Timeout() is
+// true, such as the timeout package's error, or a failsafe-go timeout)
+// while the caller's context is still live, or when it got one of the
+// configured status codes (by default 408, 429, 500, 502, 503, 504). It is
+// never retried on another status, on a TLS certificate or handshake error,
+// on an error reading the caller's own request body, on an error not known
+// to be transient (an unsupported scheme, an invalid header, an open
+// circuit breaker), or once the caller's own context is done. [Retryable]
+// is that classification; [WithRetryIf] replaces it.
 //
 // Methods matter. The idempotent methods of RFC 9110 (GET, HEAD, OPTIONS,
 // TRACE, PUT, DELETE) are retried on every retryable condition. Others,
 // POST and PATCH among them, may have had an effect on the server, so they
 // are retried only when that cannot be, or the server says it is safe: on a
-// 429, on a dial error (the connection was never established), when the
-// request carries an Idempotency-Key or X-Idempotency-Key header, or with
+// 429, on a dial error (the connection was never established), on an
+// HTTP/2 stream the server refused (REFUSED_STREAM), when the request
+// carries an Idempotency-Key or X-Idempotency-Key header, or with
 // [WithAllMethods].
 //
 // # When
 //
 // Before retry k (1-based) the wait is min(initial*2^(k-1), max), then
-// jittered uniformly within ±fraction (see [WithBackoff], [WithJitter]). A
-// 429 or 503 with a Retry-After header, as delta-seconds or as an HTTP-date,
-// replaces that wait exactly, without jitter: the server's word is never
-// shortened. A Retry-After longer than [WithMaxRetryAfter] (60 s by default)
-// is not waited for: that response is returned at once. A Retry-After that
-// cannot be used (garbage, a sign, a fraction, an overflowing number, a date
-// in the past) is ignored and the backoff applies.
+// jittered uniformly within ±fraction (see [WithBackoff], [WithJitter]), or
+// what [WithBackoffFunc] says. A 429 or 503 with a Retry-After header, as
+// delta-seconds or as an HTTP-date, replaces that wait exactly, without
+// jitter: the server's word is never shortened. A Retry-After longer than
+// [WithMaxRetryAfter] (60 s by default), or too large to represent, is not
+// waited for: that response is returned at once. A Retry-After that cannot
+// be used (garbage, a sign, a fraction, a date in the past) is ignored and
+// the backoff applies.
 //
 // The retries end, and the last result is returned at once, when the
 // retries are used up ([WithMaxRetries]), when the next wait would end after
@@ -48,16 +53,20 @@
 // [WithBudget] budget refuses the retry. Nothing is waited for in vain. When
 // the caller's context ends during a wait, RoundTrip returns at once with an
 // error that matches context.Canceled (or context.DeadlineExceeded) with
-// [errors.Is].
+// [errors.Is]. [WithWait] replaces the wait itself, so that tests need not
+// sleep.
 //
 // What is returned after the last attempt is that attempt's outcome: its
 // response as it is, body unread, for a status code (a status is not an
-// error), or its error wrapped as "retry: giving up after N attempts: ...",
-// through which [errors.Is] and [errors.As] reach the cause, such as a
-// *net.OpError. RoundTrip never returns a response together with an error.
+// error), or its error wrapped in an [*Error], "retry: giving up after N
+// attempts: ...", through which [errors.Is] and [errors.As] reach the
+// cause, such as a *net.OpError. RoundTrip never returns a response
+// together with an error.
 //
 // [OnRetry] listeners are told of each retry, with its delay and the outcome
 // that caused it, once every limit has allowed it, just before the wait.
+// [OnGiveUp] listeners are told once when a limit ends a call on a
+// retryable failure, with the [Event.Reason].
 //
 // # Bodies and connections
 //
@@ -67,20 +76,16 @@
 // req.GetBody, which [http.NewRequest] sets for in-memory bodies. A request
 // whose body has no GetBody is sent once and never retried: it is never
 // buffered, so a streamed upload costs no memory. A response that is not
-// returned is drained (at most 64 KiB) and closed before the next attempt,
-// so its connection goes back to the pool instead of being leaked.
+// returned is drained (at most 64 KiB, for at most a short grace) and
+// closed before the next attempt, so its connection goes back to the pool
+// instead of being leaked, and a stalled body does not hold the retry.
 //
-// # Why not failsafehttp
+// # Cost
 //
-// failsafe-go is the policy engine here, but its HTTP adapter,
-// failsafehttp, gets the HTTP edge wrong: it never closes the responses it
-// retries (a new connection and leaked goroutines per retried response),
-// reads every request body into memory with io.ReadAll and ignores GetBody,
-// treats an HTTP-date Retry-After as absent, adds jitter to Retry-After,
-// and retries POST requests on any failure. Failsafe owns that edge
-// instead. It is also cheaper: a policy from NewPolicy runs in this
-// package's own loop, which sends the first attempt directly, so a request
-// that succeeds at once costs two small allocations, not a failsafe-go
-// execution (about fifteen). Other policies given to Failsafe run in a
-// failsafe-go executor with the same care for bodies and responses.
+// [New] runs its own loop, which sends the first attempt directly: a
+// request that succeeds at once costs two allocations (the attempt's
+// context and its shallow request copy), not a failsafe-go execution
+// (about twenty with failsafehttp). Policies other than those of
+// [NewPolicy] given to [Failsafe] run in a failsafe-go executor, with the
+// same care for bodies and responses.
 package retry

@@ -7,8 +7,9 @@ import (
 	"sync"
 
 	"github.com/failsafe-go/failsafe-go"
+	"github.com/failsafe-go/failsafe-go/policy"
 
-	"github.com/roundtrip-go/roundtrip/internal/owned"
+	"github.com/roundtrip-go/roundtrip/internal/body"
 	"github.com/roundtrip-go/roundtrip/middleware"
 )
 
@@ -21,6 +22,15 @@ type executorTransport struct {
 }
 
 var _ http.RoundTripper = (*executorTransport)(nil)
+
+// deferCanceler is the one method outside failsafe-go's public execution
+// API that an attempt needs: an attempt's context must outlive the
+// executor's return until the response body is done. failsafe-go's
+// executions implement it through policy.ExecutionInternal; the check
+// below fails the build should an upgrade drop it from that interface.
+type deferCanceler interface{ DeferCancel() func() }
+
+var _ deferCanceler = policy.ExecutionInternal[*http.Response](nil)
 
 func newExecutorTransport(policies []failsafe.Policy[*http.Response], next http.RoundTripper) *executorTransport {
 	return &executorTransport{next: next, executor: failsafe.With(slices.Clone(policies)...)}
@@ -40,6 +50,7 @@ type execCall struct {
 
 	mu       sync.Mutex
 	started  int   // attempts started
+	sent     int   // attempts that reached next (see sentBy)
 	lastErr  error // the error of the last attempt that sent a request
 	inflight int
 	done     bool
@@ -77,18 +88,18 @@ func (c *execCall) attempt(exec failsafe.Execution[*http.Response]) (*http.Respo
 		r = c.req.WithContext(ctx)
 	}
 	if n > 1 && hasBody(c.req) {
-		body, err := c.req.GetBody()
+		rc, err := c.req.GetBody()
 		if err != nil {
 			c.end()
 			return nil, err
 		}
-		r.Body = body
+		r.Body = rc
 	}
-	resp, err := owned.RoundTrip(c.next, r)
+	resp, err := c.next.RoundTrip(r)
 	if err == nil && resp != nil {
-		if ei, ok := exec.(interface{ DeferCancel() func() }); ok {
+		if ei, ok := exec.(deferCanceler); ok {
 			// Keep the attempt's context alive until the body is done.
-			withRelease(resp, ei.DeferCancel())
+			body.Watch(resp, nil, ei.DeferCancel())
 		}
 	}
 
@@ -100,6 +111,9 @@ func (c *execCall) attempt(exec failsafe.Execution[*http.Response]) (*http.Respo
 	}
 	if err != nil {
 		c.lastErr = err
+		c.sent += sentBy(err)
+	} else {
+		c.sent++
 	}
 	c.mu.Unlock()
 	if late && resp != nil {
@@ -123,7 +137,7 @@ func (c *execCall) end() {
 func (c *execCall) finish(resp *http.Response, err error) (*http.Response, error) {
 	c.mu.Lock()
 	c.done = true
-	held, started, lastErr := c.held, c.started, c.lastErr
+	held, started, sent, lastErr := c.held, c.started, c.sent, c.lastErr
 	c.held = nil
 	c.mu.Unlock()
 	if err != nil {
@@ -146,10 +160,10 @@ func (c *execCall) finish(resp *http.Response, err error) (*http.Response, error
 		_ = c.req.Body.Close() // no attempt took it over
 	}
 	if err != nil {
-		return nil, giveUp(started, "", err)
+		return nil, giveUp(sent, err)
 	}
 	if resp == nil {
-		return nil, giveUp(started, "", errNoResponse)
+		return nil, giveUp(sent, errNoResponse)
 	}
 	return resp, nil
 }

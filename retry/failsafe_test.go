@@ -232,17 +232,26 @@ func TestFailsafeTimeoutKeepsBodyReadable(t *testing.T) {
 }
 
 func TestFailsafeTimeoutPolicyRetried(t *testing.T) {
-	srv := newServer(t, step{status: 200, delay: time.Minute}, step{status: 200, body: "ok"})
-	rt := Failsafe(NewPolicy(fast...), fstimeout.New[*http.Response](50*time.Millisecond))(newClientTransport(t))
-	req, _ := http.NewRequest("GET", srv.URL, nil)
+	// In memory: the first attempt waits for its timeout, the second
+	// answers at once, far within its own.
+	var n atomic.Int32
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if n.Add(1) == 1 {
+			<-r.Context().Done()
+			return nil, r.Context().Err()
+		}
+		return &http.Response{StatusCode: 200, Body: middlewaretest.NewBody("ok"), Request: r}, nil
+	})
+	rt := Failsafe(NewPolicy(fast...), fstimeout.New[*http.Response](250*time.Millisecond))(base)
+	req, _ := http.NewRequest("GET", "http://example.test/", nil)
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if string(got) != "ok" || len(srv.requests()) != 2 {
-		t.Errorf("got %q after %d requests; want %q after 2", got, len(srv.requests()), "ok")
+	if string(got) != "ok" || n.Load() != 2 {
+		t.Errorf("got %q after %d attempts; want %q after 2", got, n.Load(), "ok")
 	}
 }
 
@@ -271,4 +280,21 @@ func TestNewPolicyInForeignExecutor(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBudgetInternal checks that the budgets of failsafe-go's budget
+// package still have the methods retry drives: failsafe-go declares them
+// in an internal package, out of reach of a compile-time check.
+func TestBudgetInternal(t *testing.T) {
+	for _, b := range []budget.Budget{budget.New(), budget.NewBuilder().WithMaxRate(0.5).Build()} {
+		if _, ok := b.(budgetInternal); !ok {
+			t.Errorf("%T lacks the methods of budgetInternal; failsafe-go changed its budget", b)
+		}
+	}
+}
+
+// failsafeGet runs req through base under a plain failsafe-go executor
+// of policy.
+func failsafeGet(policy retrypolicy.RetryPolicy[*http.Response], base http.RoundTripper, req *http.Request) (*http.Response, error) {
+	return failsafe.With(policy).Get(func() (*http.Response, error) { return base.RoundTrip(req) })
 }

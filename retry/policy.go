@@ -1,10 +1,13 @@
 package retry
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/failsafe-go/failsafe-go"
+	"github.com/failsafe-go/failsafe-go/budget"
+	"github.com/failsafe-go/failsafe-go/circuitbreaker"
 	"github.com/failsafe-go/failsafe-go/retrypolicy"
 
 	"github.com/roundtrip-go/roundtrip/middleware"
@@ -24,12 +27,16 @@ func New(opts ...Option) middleware.Middleware {
 // described in the package documentation.
 //
 // The policy is also a plain retrypolicy.RetryPolicy, so any failsafe-go
-// executor can run it: it then decides what to retry from the response
-// (and its Request) or the error, with the same backoff, Retry-After,
-// budget and OnRetry events, but an executor that is not [Failsafe] does
-// not give each attempt a fresh body, does not drain discarded responses,
-// does not know the method of a request that failed with an error, and
-// shortens the last wait to fit the max duration instead of skipping it.
+// executor (failsafehttp's, say) can run it. It then decides what to retry
+// with the same classification, method rules, Retry-After and OnRetry and
+// OnGiveUp events, and is bounded by the same retries, max duration and
+// budget. Such an executor does not show it the request of an attempt that
+// failed with an error, so it fails closed: such an error is retried only
+// when the connection was never made (a dial error) or an HTTP/2 stream was
+// refused, whatever the method. It also does not give each attempt a fresh
+// body, does not drain discarded responses, ignores the request's deadline
+// and [WithWait], and shortens the last wait to fit the max duration
+// instead of skipping it.
 func NewPolicy(opts ...Option) retrypolicy.RetryPolicy[*http.Response] {
 	c := newConfig(opts)
 	return &httpPolicy{RetryPolicy: c.failsafePolicy(), cfg: c}
@@ -43,21 +50,26 @@ type httpPolicy struct {
 }
 
 // failsafePolicy builds the failsafe-go equivalent of c, for executors other
-// than Failsafe.
+// than Failsafe, from the same decisions as the retry loop: the
+// classification and method rules (retryable), the wait (delay) and the
+// Retry-After cap; the retries, the max duration and the budget become
+// failsafe-go's own limits.
 func (c *config) failsafePolicy() retrypolicy.RetryPolicy[*http.Response] {
-	request := func(resp *http.Response) *http.Request {
-		if resp != nil {
-			return resp.Request
+	// An attempt that failed with an error comes without its request.
+	request := func(resp *http.Response) (*http.Request, *config) {
+		if resp != nil && resp.Request != nil {
+			return resp.Request, c.forContext(resp.Request.Context())
 		}
-		return nil
+		return nil, c
 	}
 	b := retrypolicy.NewBuilder[*http.Response]().
 		HandleIf(func(resp *http.Response, err error) bool {
-			return c.shouldRetry(request(resp), resp, err)
+			req, c := request(resp)
+			return c.retryable(req, resp, err)
 		}).
 		AbortIf(func(resp *http.Response, err error) bool {
-			ra, found := retryAfter(resp, time.Now())
-			return err == nil && found && ra > c.maxRetryAfter // return it now
+			_, tooLong := c.delay(0, resp, time.Now())
+			return err == nil && tooLong // return it now
 		}).
 		WithDelayFunc(func(exec failsafe.ExecutionAttempt[*http.Response]) time.Duration {
 			d, _ := c.delay(exec.Attempts(), exec.LastResult(), time.Now())
@@ -71,14 +83,29 @@ func (c *config) failsafePolicy() retrypolicy.RetryPolicy[*http.Response] {
 	if c.budget != nil {
 		b = b.WithBudget(c.budget)
 	}
+	event := func(e failsafe.ExecutionAttempt[*http.Response], delay time.Duration, reason string) Event {
+		o := outcome{resp: e.LastResult(), err: e.LastError(), attempt: e.Attempts()}
+		o.req, _ = request(o.resp)
+		return o.event(delay, reason)
+	}
 	if len(c.onRetry) > 0 {
 		b = b.OnRetryScheduled(func(e failsafe.ExecutionScheduledEvent[*http.Response]) {
-			ev := Event{Attempt: e.Attempts(), Delay: e.Delay, Err: e.LastError()}
-			if resp := e.LastResult(); resp != nil && ev.Err == nil {
-				ev.Request, ev.StatusCode = resp.Request, resp.StatusCode
+			notify(c.onRetry, event(e, e.Delay, ""))
+		})
+	}
+	if len(c.onGiveUp) > 0 {
+		b = b.OnRetriesExceeded(func(e failsafe.ExecutionEvent[*http.Response]) {
+			reason := ReasonMaxRetries
+			if e.Attempts() <= c.maxRetries {
+				reason = ReasonMaxDuration
 			}
-			for _, fn := range c.onRetry {
-				fn(ev)
+			notify(c.onGiveUp, event(e, 0, reason))
+		}).OnAbort(func(e failsafe.ExecutionEvent[*http.Response]) {
+			switch {
+			case e.LastError() == nil:
+				notify(c.onGiveUp, event(e, 0, ReasonRetryAfter))
+			case errors.Is(e.LastError(), budget.ErrExceeded):
+				notify(c.onGiveUp, event(e, 0, ReasonBudget))
 			}
 		})
 	}
@@ -86,22 +113,26 @@ func (c *config) failsafePolicy() retrypolicy.RetryPolicy[*http.Response] {
 }
 
 // Failsafe returns a middleware that runs policies around the next
-// RoundTripper, outermost first, as failsafe.With(policies...) would, but
-// with the HTTP care failsafe-go's own adapter lacks: each attempt is a
-// shallow copy of the caller's request with its own context and a fresh
-// body from GetBody (a body without GetBody is sent once: when a policy
-// asks for another attempt, the caller gets the one response, or the one
-// error, that attempt got), every response that is not returned is drained
-// (at most 64 KiB) and closed, and errors
-// are wrapped with the prefix "retry: " so that errors.Is and errors.As still
-// reach the cause (circuitbreaker.ErrOpen, *net.OpError, ...).
+// RoundTripper, outermost first, as failsafe.With(policies...) would.
+//
+// It adds the HTTP care that failsafe-go's own adapter lacks. Each attempt
+// is a shallow copy of the caller's request with its own context and a
+// fresh body from GetBody. A body without GetBody is sent once: when a
+// policy asks for another attempt, the caller gets the one response, or the
+// one error, that attempt got. Every response that is not returned is
+// drained and closed. Errors are wrapped in [*Error], so that errors.Is and
+// errors.As still reach the cause (circuitbreaker.ErrOpen, *net.OpError,
+// ...).
 //
 // Policies from [NewPolicy] are run by this package's own retry loop, with
 // the policies listed before them around the whole loop and those listed
-// after them around each attempt. Failsafe(NewPolicy(opts...)) alone enters
-// no failsafe-go executor at all; that is [New]. Nil policies are skipped,
-// and with none left the middleware returns next unchanged. A nil next
-// means [http.DefaultTransport].
+// after them around each attempt. A circuit breaker listed after one is
+// asked before each wait: when it is open for longer than the wait, the
+// call fails at once with circuitbreaker.ErrOpen instead of waiting to be
+// rejected, and a call it rejects counts no attempt. Failsafe(NewPolicy(opts...))
+// alone enters no failsafe-go executor at all; that is [New]. Nil policies
+// are skipped, and with none left the middleware returns next unchanged. A
+// nil next means [http.DefaultTransport].
 func Failsafe(policies ...failsafe.Policy[*http.Response]) middleware.Middleware {
 	ps := make([]failsafe.Policy[*http.Response], 0, len(policies))
 	for _, p := range policies {
@@ -121,10 +152,11 @@ func Failsafe(policies ...failsafe.Policy[*http.Response]) middleware.Middleware
 			if !ok {
 				continue
 			}
-			if i+1 < end {
-				rt = newExecutorTransport(ps[i+1:end], rt)
+			inner := ps[i+1 : end]
+			if len(inner) > 0 {
+				rt = newExecutorTransport(inner, rt)
 			}
-			rt = &transport{next: rt, cfg: p.cfg}
+			rt = &transport{next: rt, cfg: p.cfg, breakers: breakers(inner)}
 			end = i
 		}
 		if end > 0 {
@@ -132,4 +164,15 @@ func Failsafe(policies ...failsafe.Policy[*http.Response]) middleware.Middleware
 		}
 		return rt
 	}
+}
+
+// breakers returns the circuit breakers among policies.
+func breakers(policies []failsafe.Policy[*http.Response]) []circuitbreaker.CircuitBreaker[*http.Response] {
+	var cbs []circuitbreaker.CircuitBreaker[*http.Response]
+	for _, p := range policies {
+		if cb, ok := p.(circuitbreaker.CircuitBreaker[*http.Response]); ok {
+			cbs = append(cbs, cb)
+		}
+	}
+	return cbs
 }

@@ -7,13 +7,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/roundtrip-go/roundtrip/internal/body"
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
-	"github.com/roundtrip-go/roundtrip/timeout"
 )
 
 func TestConnectionsReused(t *testing.T) {
@@ -168,9 +169,30 @@ func TestCancelDuringWait(t *testing.T) {
 	}
 }
 
+// attemptTimeout is a per-attempt deadline as the timeout package sets
+// one: a context.WithTimeout per attempt, released when the body ends. It
+// applies to the attempts of numbers in only, or to all when only is empty.
+func attemptTimeout(d time.Duration, next http.RoundTripper, only ...int) http.RoundTripper {
+	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		if len(only) > 0 && !slices.Contains(only, Attempt(req.Context())) {
+			return next.RoundTrip(req)
+		}
+		ctx, cancel := context.WithTimeout(req.Context(), d)
+		resp, err := next.RoundTrip(req.WithContext(ctx))
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		body.Watch(resp, nil, cancel)
+		return resp, nil
+	})
+}
+
 func TestAttemptTimeoutRetried(t *testing.T) {
 	srv := newServer(t, step{status: 200, delay: time.Minute}, step{status: 200, body: "ok"})
-	rt := New(fast...)(timeout.New(50 * time.Millisecond)(newClientTransport(t)))
+	// Only the first attempt has a deadline: however loaded the machine,
+	// the second one is not cut short.
+	rt := New(fast...)(attemptTimeout(50*time.Millisecond, newClientTransport(t), 1))
 	req, _ := http.NewRequest("GET", srv.URL, nil)
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
@@ -185,12 +207,12 @@ func TestAttemptTimeoutRetried(t *testing.T) {
 
 func TestAttemptTimeoutExhausted(t *testing.T) {
 	srv := newServer(t, step{status: 200, delay: time.Minute})
-	rt := New(opts(WithMaxRetries(1))...)(timeout.New(20 * time.Millisecond)(newClientTransport(t)))
+	rt := New(opts(WithMaxRetries(1))...)(attemptTimeout(20*time.Millisecond, newClientTransport(t)))
 	req, _ := http.NewRequest("GET", srv.URL, nil)
 	_, err := rt.RoundTrip(req)
-	var te *timeout.Error
-	if !errors.As(err, &te) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("got %v; want a *timeout.Error", err)
+	var re *Error
+	if !errors.As(err, &re) || re.Attempts != 2 || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v; want a *retry.Error of 2 attempts matching context.DeadlineExceeded", err)
 	}
 	var to interface{ Timeout() bool }
 	if !errors.As(err, &to) || !to.Timeout() {
@@ -411,20 +433,32 @@ func TestRetryAfterAboveMaxReturnedAtOnce(t *testing.T) {
 
 func TestRetryAfterWaited(t *testing.T) {
 	srv := newServer(t, step{status: 503, header: http.Header{"Retry-After": {"1"}}}, step{status: 200})
+	wait, waits := recordWaits()
 	var got []time.Duration
-	rt := New(opts(WithJitter(1), OnRetry(func(e Event) { got = append(got, e.Delay) }))...)(newClientTransport(t))
+	rt := New(opts(WithJitter(1), wait, OnRetry(func(e Event) { got = append(got, e.Delay) }))...)(newClientTransport(t))
 	req, _ := http.NewRequest("GET", srv.URL, nil)
-	start := time.Now()
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if elapsed := time.Since(start); elapsed < time.Second {
-		t.Errorf("returned after %v; want at least the 1s Retry-After", elapsed)
+	if !equal(*waits, []time.Duration{time.Second}) || !equal(got, *waits) {
+		t.Errorf("got waits %v, event delays %v; want [1s], unjittered", *waits, got)
 	}
-	if len(got) != 1 || got[0] != time.Second {
-		t.Errorf("got delays %v; want [1s], unjittered", got)
+}
+
+func TestSleep(t *testing.T) {
+	start := time.Now()
+	if err := sleep(context.Background(), 20*time.Millisecond); err != nil || time.Since(start) < 20*time.Millisecond {
+		t.Errorf("got %v after %v; want nil after at least 20ms", err, time.Since(start))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v; want context.Canceled at once", err)
+	}
+	if err := sleep(ctx, 0); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v for no wait on a done context; want context.Canceled", err)
 	}
 }
 

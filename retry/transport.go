@@ -7,8 +7,8 @@ import (
 
 	"github.com/failsafe-go/failsafe-go"
 	"github.com/failsafe-go/failsafe-go/budget"
+	"github.com/failsafe-go/failsafe-go/circuitbreaker"
 
-	"github.com/roundtrip-go/roundtrip/internal/owned"
 	"github.com/roundtrip-go/roundtrip/middleware"
 )
 
@@ -18,15 +18,17 @@ import (
 type transport struct {
 	next http.RoundTripper
 	cfg  *config
+	// breakers are the circuit breakers between this loop and next: when
+	// one is open for longer than the next wait, the retries end at once.
+	breakers []circuitbreaker.CircuitBreaker[*http.Response]
 }
 
 var _ http.RoundTripper = (*transport)(nil)
 
 // RoundTrip sends the first attempt directly and enters the retry loop only
-// when its outcome is not a plain success: a successful request costs one
-// context value and one shallow request copy.
+// when its outcome is not a plain success.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	c := t.cfg
+	c := t.cfg.forContext(req.Context())
 	if c.budget != nil {
 		c.budget.RecordExecution()
 		defer c.budget.ReleaseExecution()
@@ -35,99 +37,107 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if c.maxDuration > 0 {
 		start = time.Now()
 	}
-	// Attempt 1 sends req.Body as it is: the next RoundTripper closes it,
+	// Attempt 1 sends the caller's body: the next RoundTripper closes it,
 	// and later attempts take fresh bodies from req.GetBody.
-	resp, err := owned.RoundTrip(t.next, newAttempt(req, req.Context(), 1))
-	if err == nil && resp != nil && !c.codes.has(resp.StatusCode) {
+	first := newAttempt(req, req.Context(), 1)
+	body := withBody(first, req.Body)
+	resp, err := t.next.RoundTrip(first)
+	if err == nil && resp != nil && c.retryIf == nil && !c.codes.has(resp.StatusCode) {
 		return resp, nil
 	}
-	return t.retry(req, start, resp, err)
+	return t.retry(c, req, outcome{req: req, resp: resp, err: err, attempt: 1, start: start, bodyFailed: body.readFailed()})
 }
 
-// retry runs attempts 2, 3, ... while the outcome of the last one is
-// retryable and every limit allows another. It returns the last response as
-// it is, or the last error wrapped.
-func (t *transport) retry(req *http.Request, start time.Time, resp *http.Response, err error) (*http.Response, error) {
-	c := t.cfg
+// retry runs attempts 2, 3, ... while decide allows another after o, the
+// outcome of the last one. It returns the last response as it is, or the
+// last error wrapped in *Error.
+func (t *transport) retry(c *config, req *http.Request, o outcome) (*http.Response, error) {
 	ctx := req.Context()
-	for attempt := 1; ; attempt++ {
-		if err != nil && resp != nil {
-			discard(resp) // a broken next: keep the contract, the error wins
-			resp = nil
+	sent := 0 // attempts that reached next
+	for ; ; o.attempt++ {
+		if o.err != nil && o.resp != nil {
+			discard(o.resp) // a broken next: keep the contract, the error wins
+			o.resp = nil
 		}
-		if err == nil && resp == nil {
-			return nil, giveUp(attempt, "", errNoResponse)
+		if o.err == nil && o.resp == nil {
+			o.err = errNoResponse
 		}
-		if attempt > c.maxRetries || !c.shouldRetry(req, resp, err) {
-			return t.stop(attempt, resp, err)
+		sent += sentBy(o.err)
+		d, reason, ok := c.decide(o, time.Now())
+		if ok && c.budget != nil && !c.budget.TryAcquirePermit() {
+			c.budget.OnBudgetExceeded(budget.RetryExecution, &budgetInfo{ctx: ctx, attempts: o.attempt, start: o.start})
+			reason, ok = ReasonBudget, false
 		}
-		if hasBody(req) && req.GetBody == nil {
-			return t.stop(attempt, resp, err) // an opaque body is sent once
-		}
-		now := time.Now()
-		d, ok := c.delay(attempt, resp, now)
 		if !ok {
-			return t.stop(attempt, resp, err) // Retry-After too long
-		}
-		if dl, has := ctx.Deadline(); has && now.Add(d).After(dl) {
-			return t.stop(attempt, resp, err)
-		}
-		if c.maxDuration > 0 && now.Sub(start)+d > c.maxDuration {
-			return t.stop(attempt, resp, err)
-		}
-		if c.budget != nil && !c.budget.TryAcquirePermit() {
-			c.budget.OnBudgetExceeded(budget.RetryExecution, &budgetInfo{ctx: ctx, attempts: attempt, start: start})
-			return t.stop(attempt, resp, err)
-		}
-		next := newAttempt(req, ctx, attempt+1)
-		if hasBody(req) {
-			body, gerr := req.GetBody()
-			if gerr != nil {
-				t.release()
-				return t.stop(attempt, resp, err)
+			if reason != "" {
+				notify(c.onGiveUp, o.event(0, reason))
 			}
-			next.Body = body
+			return stop(sent, o)
 		}
-		ev := Event{Request: req, Attempt: attempt, Delay: d, Err: err}
-		if resp != nil {
-			ev.StatusCode = resp.StatusCode
+		if t.rejects(d) {
+			// An open breaker would reject the next attempt: fail as fast
+			// as it would, without waiting for nothing.
+			t.release(c)
+			discard(o.resp)
+			return nil, giveUp(sent, circuitbreaker.ErrOpen)
 		}
+		next := newAttempt(req, ctx, o.attempt+1)
+		rc := req.Body
+		if hasBody(req) {
+			var err error
+			if rc, err = req.GetBody(); err != nil {
+				t.release(c)
+				return stop(sent, o)
+			}
+		}
+		body := withBody(next, rc)
 		// Discard first, so that whatever the attempt's body close sets off
 		// (a log event below retry, say) comes before the listeners.
-		discard(resp)
-		for _, fn := range c.onRetry {
-			fn(ev)
-		}
-		if werr := wait(ctx, d); werr != nil {
-			if next.Body != nil && next.Body != req.Body {
-				_ = next.Body.Close()
+		discard(o.resp)
+		notify(c.onRetry, o.event(d, ""))
+		if werr := c.wait(ctx, d); werr != nil {
+			if body != nil {
+				_ = body.Close()
 			}
-			t.release()
-			return nil, giveUp(attempt, "canceled while waiting to retry", werr)
+			t.release(c)
+			return nil, giveUp(sent, werr)
 		}
-		resp, err = owned.RoundTrip(t.next, next)
-		t.release()
+		o.resp, o.err = t.next.RoundTrip(next)
+		o.bodyFailed = body.readFailed()
+		t.release(c)
 	}
 }
 
-// stop ends the retries with the outcome of attempt.
-func (t *transport) stop(attempt int, resp *http.Response, err error) (*http.Response, error) {
-	if err != nil {
-		return nil, giveUp(attempt, "", err)
+// stop ends the call with o, the outcome of its last attempt, after sent
+// attempts reached the next RoundTripper.
+func stop(sent int, o outcome) (*http.Response, error) {
+	if o.err != nil {
+		return nil, giveUp(sent, o.err)
 	}
-	return resp, nil
+	return o.resp, nil
 }
 
-// release returns a retry permit to the budget, if any.
-func (t *transport) release() {
-	if t.cfg.budget != nil {
-		t.cfg.budget.ReleasePermit()
+// rejects reports whether a breaker below would reject an attempt made
+// after d.
+func (t *transport) rejects(d time.Duration) bool {
+	for _, cb := range t.breakers {
+		if cb.IsOpen() && cb.RemainingDelay() > d {
+			return true
+		}
+	}
+	return false
+}
+
+// release returns a retry permit to c's budget, if any.
+func (t *transport) release(c *config) {
+	if c.budget != nil {
+		c.budget.ReleasePermit()
 	}
 }
 
-// wait sleeps for d, or until ctx is done, whichever comes first, and then
-// returns ctx's error, if any.
-func wait(ctx context.Context, d time.Duration) error {
+// sleep is the default wait: it sleeps for d, or until ctx is done,
+// whichever comes first, and then returns ctx's error, if any.
+func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

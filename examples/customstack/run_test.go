@@ -19,14 +19,15 @@ func TestRun(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	require.NoError(t, run(t.Context(), nil, &stdout, &stderr), "log:\n%s", stderr.String())
 	want := `call 1 (API up): 2 orders; 1 request(s) reached the API
-call 2 (API down: retries until the breaker opens): error "retry: giving up after 4 attempts: circuit breaker open"; 3 request(s) reached the API
-call 3 (breaker open: the API is spared): error "retry: giving up after 1 attempt: circuit breaker open"; 0 request(s) reached the API
+call 2 (API down: retries until the breaker opens): error "retry: giving up after 3 attempts: circuit breaker open"; 3 request(s) reached the API
+call 3 (breaker open: the API is spared): error "retry: no attempt sent: circuit breaker open"; 0 request(s) reached the API
 call 4 (API back: the probe succeeds, the breaker closes): 2 orders; 1 request(s) reached the API
 breaker closed
 `
 	assert.Equal(t, want, stdout.String())
 	log := stderr.String()
-	assert.Equal(t, 3, strings.Count(log, "retrying request"), "log:\n%s", log)
+	// Two retries; no third once the breaker is open: it fails fast.
+	assert.Equal(t, 2, strings.Count(log, "retrying request"), "log:\n%s", log)
 	for _, want := range []string{"from=closed to=open", "from=open to=half-open", "from=half-open to=closed", "status=500"} {
 		assert.Contains(t, log, want)
 	}
