@@ -17,19 +17,8 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 
 	"github.com/roundtrip-go/roundtrip/telemetry"
+	"github.com/roundtrip-go/roundtrip/telemetry/internal/metricstest"
 )
-
-func newMetrics(t *testing.T) (*telemetry.Metrics, *sdkmetric.ManualReader) {
-	t.Helper()
-	reader := sdkmetric.NewManualReader()
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
-	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
-	m, err := telemetry.NewMetrics(telemetry.WithMeterProvider(mp))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, reader
-}
 
 // collect returns the metrics of telemetry's scope, by name.
 func collect(t *testing.T, reader sdkmetric.Reader) map[string]metricdata.Metrics {
@@ -90,7 +79,7 @@ func point(v int64, kv ...attribute.KeyValue) metricdata.DataPoint[int64] {
 var refused = &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
 
 func TestRecordRetry(t *testing.T) {
-	m, reader := newMetrics(t)
+	m, reader := metricstest.New(t)
 	ctx := t.Context()
 	get := mustRequest(t, http.MethodGet, "http://127.0.0.1:8080/items")
 	put := mustRequest(t, http.MethodPut, "https://api.example.com/items/1")
@@ -150,7 +139,7 @@ func TestRecordRetry(t *testing.T) {
 }
 
 func TestRecordGiveUpAndBudgetRefusal(t *testing.T) {
-	m, reader := newMetrics(t)
+	m, reader := metricstest.New(t)
 	ctx := t.Context()
 	post := mustRequest(t, "PURGE", "http://[::1]/jobs")
 
@@ -188,7 +177,7 @@ func (typedError) Error() string     { return "attempt timed out" }
 func (typedError) ErrorType() string { return "timeout" }
 
 func TestErrorTypeFromErrorTypeMethod(t *testing.T) {
-	m, reader := newMetrics(t)
+	m, reader := metricstest.New(t)
 	m.RecordBudgetRefusal(t.Context(), telemetry.Outcome{Err: typedError{}})
 	metricdatatest.AssertEqual(t, counter("{retry}", telemetry.MetricBudgetRefusals,
 		point(1, semconv.ErrorTypeKey.String("timeout")),
