@@ -44,8 +44,8 @@
 //   - roundtrip.retries (Int64Counter, unit {retry}): one per retry, that
 //     is, per resend the retry layer schedules. A plural name, as the
 //     naming rules ask of a counter of discrete events (like
-//     db.client.connection.timeouts), without _total. Its sum over a period
-//     equals the number of spans with http.request.resend_count in it.
+//     db.client.connection.timeouts), without _total. Each retry that is
+//     then sent is one attempt span with http.request.resend_count.
 //   - roundtrip.retry.give_ups (Int64Counter, unit {call}): one per call
 //     that ended on a retryable failure because a limit stopped the
 //     retries; the unit is the call, not an attempt. Its
@@ -55,7 +55,7 @@
 //     holding back a retry storm. Such a call also counts once in
 //     roundtrip.retry.give_ups with reason "budget".
 //   - roundtrip.retry.delay (Float64Histogram, unit s): the wait before each
-//     retry, backoff or Retry-After, in seconds as the conventions want
+//     retry, backoff or Retry-After, in seconds as the conventions record
 //     every duration (like http.client.request.duration). "delay" because
 //     it is the wait decided before it starts, not time measured after;
 //     bucket boundaries from 1 ms to 64 s cover test backoffs, the 16 s

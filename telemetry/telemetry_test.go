@@ -213,3 +213,19 @@ func TestContract(t *testing.T) {
 		})
 	})
 }
+
+func TestNoAllocationWithoutRecordingSpan(t *testing.T) {
+	probe := &spanProbe{}
+	rt := telemetry.New()(probe)
+	req, err := http.NewRequestWithContext(attempt.With(t.Context(), 2), http.MethodGet, "http://example.test/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp *http.Response
+	baseline := testing.AllocsPerRun(100, func() { resp, _ = probe.RoundTrip(req) })
+	got := testing.AllocsPerRun(100, func() { resp, _ = rt.RoundTrip(req) })
+	_ = resp.Body.Close()
+	if got != baseline {
+		t.Errorf("a resend without a recording span costs %v allocations; want the base's %v", got, baseline)
+	}
+}
