@@ -18,7 +18,7 @@ func ExampleNew() {
 		Out:           os.Stdout,
 		NoColor:       true,
 		PartsExclude:  []string{zerolog.TimestampFieldName},
-		FieldsExclude: []string{"duration"},
+		FieldsExclude: []string{"duration_ms"},
 	}
 	// zerolog.New starts at trace level, which would add the debug fields.
 	logger := zerolog.New(out).Level(zerolog.InfoLevel).With().Timestamp().Logger()
@@ -48,7 +48,7 @@ func ExampleNew_debug() {
 		Out:           os.Stdout,
 		NoColor:       true,
 		PartsExclude:  []string{zerolog.TimestampFieldName},
-		FieldsExclude: []string{"duration"},
+		FieldsExclude: []string{"duration_ms"},
 	}
 	// At debug level, the same event carries headers and body excerpts.
 	logger := zerolog.New(out).Level(zerolog.DebugLevel)

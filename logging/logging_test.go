@@ -14,17 +14,16 @@ import (
 	"sync"
 	"testing"
 	"testing/iotest"
-	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/roundtrip-go/roundtrip/internal/attempt"
 	"github.com/roundtrip-go/roundtrip/logging"
 	"github.com/roundtrip-go/roundtrip/middleware"
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
-	"github.com/roundtrip-go/roundtrip/retry"
 )
 
 func TestMain(m *testing.M) {
@@ -33,8 +32,9 @@ func TestMain(m *testing.M) {
 
 // syncBuffer is a bytes.Buffer safe for concurrent writes.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	slog bool // written by slog's JSON handler: normalize each event
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
@@ -57,6 +57,9 @@ func (b *syncBuffer) events(t *testing.T) []map[string]any {
 	for sc.Scan() {
 		var m map[string]any
 		require.NoError(t, json.Unmarshal(sc.Bytes(), &m), "line %q", sc.Text())
+		if b.slog {
+			normalize(m)
+		}
 		out = append(out, m)
 	}
 	return out
@@ -201,7 +204,7 @@ func TestLevels(t *testing.T) {
 			assert.Equal(t, "GET", e["method"])
 			assert.Equal(t, "http://example.test/path?q=1", e["url"])
 			assert.Equal(t, "http request", e["message"])
-			assert.IsType(t, float64(0), e["duration"])
+			assert.IsType(t, float64(0), e["duration_ms"])
 			assert.NotContains(t, e, "attempt")
 			assert.NotContains(t, e, "error")
 		})
@@ -500,32 +503,42 @@ func TestNilNext(t *testing.T) {
 	assert.Equal(t, float64(200), buf.events(t)[0]["status"])
 }
 
-func TestAttemptUnderRetry(t *testing.T) {
-	logger, buf := newLogger(zerolog.InfoLevel)
-	base := middlewaretest.NewTransport(
-		middlewaretest.Reply{Status: http.StatusServiceUnavailable, Body: "busy"},
-		middlewaretest.Reply{Status: http.StatusOK, Body: "ok"},
-	)
-	rt := retry.New(retry.WithMaxRetries(1), retry.WithBackoff(time.Millisecond, time.Millisecond))(
-		logging.New(logger)(base))
-	req, err := http.NewRequest(http.MethodGet, "http://example.test/", nil)
-	require.NoError(t, err)
-	_, got := roundTrip(t, rt, req)
-	assert.Equal(t, "ok", string(got))
-
-	events := buf.events(t)
-	require.Len(t, events, 2, "got %d events; want one per attempt", len(events))
+func TestAttemptLevels(t *testing.T) {
 	tests := []struct {
-		give  map[string]any
-		want  float64
-		level string
+		name    string
+		attempt int
+		reply   middlewaretest.Reply
+		want    string
 	}{
-		{give: events[0], want: 1, level: "error"},
-		{give: events[1], want: 2, level: "info"},
+		{name: "5xx outside retry", reply: middlewaretest.Reply{Status: 503}, want: "error"},
+		{name: "error outside retry", reply: middlewaretest.Reply{Err: errors.New("connection reset")}, want: "error"},
+		{name: "4xx outside retry", reply: middlewaretest.Reply{Status: 404}, want: "warn"},
+		{name: "5xx inside retry", attempt: 1, reply: middlewaretest.Reply{Status: 503}, want: "warn"},
+		{name: "error inside retry", attempt: 2, reply: middlewaretest.Reply{Err: errors.New("connection reset")}, want: "warn"},
+		{name: "4xx inside retry", attempt: 1, reply: middlewaretest.Reply{Status: 429}, want: "warn"},
+		{name: "2xx inside retry", attempt: 3, reply: middlewaretest.Reply{Status: 200}, want: "info"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, tt.give["attempt"], "got attempt %v; want %v", tt.give["attempt"], tt.want)
-		assert.Equal(t, tt.level, tt.give["level"])
+		t.Run(tt.name, func(t *testing.T) {
+			for _, b := range backends {
+				rt, buf := b.new(zerolog.InfoLevel)
+				ctx := t.Context()
+				if tt.attempt > 0 {
+					ctx = attempt.With(ctx, tt.attempt)
+				}
+				req := httptest.NewRequest(http.MethodGet, "http://example.test/", nil).WithContext(ctx)
+				resp, err := rt(middlewaretest.NewTransport(tt.reply)).RoundTrip(req)
+				if err == nil {
+					resp.Body.Close()
+				}
+				e := buf.only(t)
+				assert.Equal(t, tt.want, e["level"], "%s: got level %v; want %v", b.name, e["level"], tt.want)
+				if tt.attempt > 0 {
+					assert.EqualValues(t, tt.attempt, e["attempt"], b.name)
+				} else {
+					assert.NotContains(t, e, "attempt", b.name)
+				}
+			}
+		})
 	}
-	assert.Equal(t, 0, base.Unclosed())
 }

@@ -1,6 +1,8 @@
 package logging
 
 import (
+	"time"
+
 	"github.com/rs/zerolog"
 
 	"github.com/roundtrip-go/roundtrip/retry"
@@ -34,7 +36,6 @@ func Retries(logger zerolog.Logger, opts ...Option) func(retry.Event) {
 		} else {
 			e.Int("status", ev.StatusCode)
 		}
-		var buf [32]byte
-		e.RawJSON("delay", appendMillis(buf[:0], ev.Delay)).Msg("retrying request")
+		e.Float64("delay_ms", float64(ev.Delay)/float64(time.Millisecond)).Msg("retrying request")
 	}
 }
