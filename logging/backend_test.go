@@ -2,7 +2,6 @@ package logging_test
 
 import (
 	"log/slog"
-	"strings"
 
 	"github.com/rs/zerolog"
 
@@ -23,7 +22,7 @@ var backends = []backend{
 		return logging.New(logger, opts...), buf
 	}},
 	{name: "slog", new: func(lvl zerolog.Level, opts ...logging.Option) (middleware.Middleware, *syncBuffer) {
-		buf := &syncBuffer{slog: true}
+		buf := &syncBuffer{}
 		return logging.NewSlog(slog.New(slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slogLevel(lvl)})), opts...), buf
 	}},
 }
@@ -43,17 +42,4 @@ func slogLevel(lvl zerolog.Level) slog.Level {
 	default:
 		return slog.LevelError + 100
 	}
-}
-
-// normalize makes a slog JSON event look like a zerolog one: level in
-// lower case, msg as message, no time.
-func normalize(m map[string]any) {
-	if lvl, ok := m["level"].(string); ok {
-		m["level"] = strings.ToLower(lvl)
-	}
-	if msg, ok := m["msg"]; ok {
-		m["message"] = msg
-		delete(m, "msg")
-	}
-	delete(m, "time")
 }

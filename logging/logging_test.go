@@ -1,9 +1,7 @@
 package logging_test
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"testing/iotest"
 
@@ -22,6 +19,7 @@ import (
 
 	"github.com/roundtrip-go/roundtrip/internal/attempt"
 	"github.com/roundtrip-go/roundtrip/logging"
+	"github.com/roundtrip-go/roundtrip/logging/internal/logtest"
 	"github.com/roundtrip-go/roundtrip/middleware"
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 )
@@ -30,53 +28,8 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writes.
-type syncBuffer struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	slog bool // written by slog's JSON handler: normalize each event
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// events decodes the JSON lines written so far.
-func (b *syncBuffer) events(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	sc := bufio.NewScanner(strings.NewReader(b.String()))
-	for sc.Scan() {
-		var m map[string]any
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &m), "line %q", sc.Text())
-		if b.slog {
-			normalize(m)
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-// only asserts that exactly one event was written and that none of secrets
-// appears anywhere in the output, and returns the event.
-func (b *syncBuffer) only(t *testing.T, secrets ...string) map[string]any {
-	t.Helper()
-	out := b.String()
-	for _, s := range secrets {
-		assert.NotContains(t, out, s)
-	}
-	events := b.events(t)
-	require.Len(t, events, 1, "got %d events; want 1", len(events))
-	return events[0]
-}
+// syncBuffer is where the tests' loggers write.
+type syncBuffer = logtest.Buffer
 
 // newLogger returns a JSON logger at lvl writing to a fresh buffer.
 func newLogger(lvl zerolog.Level) (zerolog.Logger, *syncBuffer) {
@@ -126,7 +79,7 @@ func TestRedactsSecretsEverywhere(t *testing.T) {
 			_, got := roundTrip(t, rt, req)
 			assert.Equal(t, `{"items":[]}`, string(got))
 
-			e := buf.only(t, secrets...)
+			e := buf.Only(t, secrets...)
 			assert.Contains(t, buf.String(), "REDACTED")
 			assert.Contains(t, buf.String(), "page=2")
 			assert.Equal(t, "https://REDACTED@api.example.test/v1/items?page=2&api_key=REDACTED&Token=REDACTED", e["url"])
@@ -162,7 +115,7 @@ func TestRedactionOptions(t *testing.T) {
 	req.Header.Set("X-Api-Key", "APIKEYSECRET")
 	roundTrip(t, rt, req)
 
-	e := buf.only(t, "SESSIONSECRET", "HEADERSECRET", "APIKEYSECRET")
+	e := buf.Only(t, "SESSIONSECRET", "HEADERSECRET", "APIKEYSECRET")
 	assert.Equal(t, "http://example.test/?SESSION_ID=REDACTED&page=3", e["url"])
 	reqH, _ := e["request_headers"].(map[string]any)
 	assert.Equal(t, "REDACTED", reqH["X-Session"])
@@ -196,7 +149,7 @@ func TestLevels(t *testing.T) {
 			resp, _ := roundTrip(t, rt, req)
 			assert.Equal(t, tt.give, resp.StatusCode)
 
-			events := buf.events(t)
+			events := buf.Events(t)
 			require.Len(t, events, 1)
 			e := events[0]
 			assert.Equal(t, tt.want, e["level"], "got level %v; want %v", e["level"], tt.want)
@@ -232,7 +185,7 @@ func TestTransportError(t *testing.T) {
 			assert.Nil(t, resp)
 			assert.Same(t, tt.give, err, "got error %v; want the same value next returned", err)
 
-			e := buf.only(t, "PASSSECRET", "APIKEYSECRET")
+			e := buf.Only(t, "PASSSECRET", "APIKEYSECRET")
 			assert.Equal(t, "error", e["level"])
 			assert.NotContains(t, e, "status")
 			msg, _ := e["error"].(string)
@@ -278,7 +231,7 @@ func TestResponseBodyExcerpt(t *testing.T) {
 			require.NoError(t, resp.Body.Close())
 			assert.Equal(t, 1, base.Responses()[0].Closes(), "got %d closes of the original body; want 1", base.Responses()[0].Closes())
 
-			events := buf.events(t)
+			events := buf.Events(t)
 			require.Len(t, events, 1)
 			if tt.want < 0 {
 				assert.NotContains(t, events[0], "response_body")
@@ -298,9 +251,9 @@ func TestEventWrittenAtEOFOrClose(t *testing.T) {
 		assert.Empty(t, buf.String(), "got an event before the body was read; want none yet")
 		_, err = io.ReadAll(resp.Body)
 		require.NoError(t, err)
-		assert.Len(t, buf.events(t), 1)
+		assert.Len(t, buf.Events(t), 1)
 		require.NoError(t, resp.Body.Close())
-		assert.Len(t, buf.events(t), 1, "got a second event on Close after EOF; want one")
+		assert.Len(t, buf.Events(t), 1, "got a second event on Close after EOF; want one")
 	})
 	t.Run("close unread", func(t *testing.T) {
 		logger, buf := newLogger(zerolog.DebugLevel)
@@ -308,7 +261,7 @@ func TestEventWrittenAtEOFOrClose(t *testing.T) {
 		resp, err := logging.New(logger)(base).RoundTrip(httptest.NewRequest(http.MethodGet, "http://example.test/", nil).WithContext(t.Context()))
 		require.NoError(t, err)
 		require.NoError(t, resp.Body.Close())
-		events := buf.events(t)
+		events := buf.Events(t)
 		require.Len(t, events, 1)
 		assert.Equal(t, "", events[0]["response_body"])
 		assert.Equal(t, 1, base.Responses()[0].Closes())
@@ -321,7 +274,7 @@ func TestEventWrittenAtEOFOrClose(t *testing.T) {
 		resp, err := logging.New(logger)(next).RoundTrip(httptest.NewRequest(http.MethodGet, "http://example.test/", nil).WithContext(t.Context()))
 		require.NoError(t, err)
 		assert.Equal(t, http.NoBody, resp.Body)
-		assert.Len(t, buf.events(t), 1)
+		assert.Len(t, buf.Events(t), 1)
 	})
 }
 
@@ -345,7 +298,7 @@ func TestReadErrorLogged(t *testing.T) {
 	assert.Same(t, readErr, err, "got read error %v; want the original", err)
 	require.NoError(t, resp.Body.Close())
 
-	events := buf.events(t)
+	events := buf.Events(t)
 	require.Len(t, events, 1)
 	assert.Equal(t, "partial", events[0]["response_body"])
 	assert.Equal(t, "connection reset reading https://REDACTED@api.example.test/", events[0]["error"])
@@ -362,7 +315,7 @@ func TestRequestBodyExcerpt(t *testing.T) {
 		roundTrip(t, logging.New(logger, logging.WithBodyLimit(25))(base), req)
 
 		assert.Equal(t, payload, string(base.Received()[0].Body), "the base got a different body than the caller sent")
-		assert.Equal(t, payload[:25], buf.events(t)[0]["request_body"])
+		assert.Equal(t, payload[:25], buf.Events(t)[0]["request_body"])
 	})
 	t.Run("no GetBody", func(t *testing.T) {
 		logger, buf := newLogger(zerolog.DebugLevel)
@@ -374,7 +327,7 @@ func TestRequestBodyExcerpt(t *testing.T) {
 
 		assert.Equal(t, payload, string(base.Received()[0].Body))
 		assert.Equal(t, 1, body.Closes())
-		assert.NotContains(t, buf.events(t)[0], "request_body")
+		assert.NotContains(t, buf.Events(t)[0], "request_body")
 	})
 }
 
@@ -440,7 +393,7 @@ func TestGlobalLevel(t *testing.T) {
 	for range 2 {
 		roundTrip(t, rt, httptest.NewRequest(http.MethodGet, "http://example.test/", nil))
 	}
-	events := buf.events(t)
+	events := buf.Events(t)
 	require.Len(t, events, 1)
 	assert.Equal(t, "warn", events[0]["level"])
 	assert.NotContains(t, events[0], "request_headers", "got debug fields under a warn global level")
@@ -451,7 +404,7 @@ func TestContract(t *testing.T) {
 		t.Run(lvl.String(), func(t *testing.T) {
 			logger, buf := newLogger(lvl)
 			middlewaretest.CheckContract(t, logging.New(logger))
-			assert.NotEmpty(t, buf.events(t))
+			assert.NotEmpty(t, buf.Events(t))
 		})
 	}
 }
@@ -483,7 +436,7 @@ func TestConcurrentReadAndClose(t *testing.T) {
 	}()
 	require.NoError(t, resp.Body.Close()) // closes the pipe's reader, ending the read
 	assert.ErrorIs(t, <-read, io.ErrClosedPipe)
-	events := buf.events(t)
+	events := buf.Events(t)
 	require.Len(t, events, 1)
 	assert.Equal(t, "streamed", events[0]["response_body"])
 }
@@ -500,7 +453,7 @@ func TestNilNext(t *testing.T) {
 	require.NoError(t, err)
 	_, got := roundTrip(t, logging.New(logger)(nil), req)
 	assert.Equal(t, "from server", string(got))
-	assert.Equal(t, float64(200), buf.events(t)[0]["status"])
+	assert.Equal(t, float64(200), buf.Events(t)[0]["status"])
 }
 
 func TestAttemptLevels(t *testing.T) {
@@ -531,7 +484,7 @@ func TestAttemptLevels(t *testing.T) {
 				if err == nil {
 					resp.Body.Close()
 				}
-				e := buf.only(t)
+				e := buf.Only(t)
 				assert.Equal(t, tt.want, e["level"], "%s: got level %v; want %v", b.name, e["level"], tt.want)
 				if tt.attempt > 0 {
 					assert.EqualValues(t, tt.attempt, e["attempt"], b.name)

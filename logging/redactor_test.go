@@ -80,7 +80,7 @@ func TestRetries(t *testing.T) {
 	for _, secret := range []string{"pa55word", "joe", "k3y", "s3ss"} {
 		assert.NotContains(t, out, secret)
 	}
-	events := buf.events(t)
+	events := buf.Events(t)
 	require.Len(t, events, 2, "log:\n%s", out)
 	wantURL := "https://REDACTED@api.example.test/items?page=2&api_key=REDACTED&session=REDACTED"
 	for i, e := range events {

@@ -50,7 +50,7 @@ func TestRedactsSecretsInRelativeURLsBodiesAndMarkedHeaders(t *testing.T) {
 				_, got := roundTrip(t, mw(base), req)
 				assert.Contains(t, string(got), "JSONSECRET", "the caller must get the body as it is")
 
-				e := buf.only(t, secrets...)
+				e := buf.Only(t, secrets...)
 				assert.Equal(t, "https://api.example.test/v1/token?page=2#/callback?access_token=REDACTED&state=ok", e["url"])
 				if lvl > zerolog.DebugLevel {
 					assert.NotContains(t, e, "response_headers")
@@ -82,7 +82,7 @@ func TestRedactsWholeTokens(t *testing.T) {
 			require.NoError(t, err)
 			_, err = mw(middlewaretest.NewTransport(middlewaretest.Reply{Err: boom})).RoundTrip(req)
 			require.Error(t, err)
-			e := buf.only(t)
+			e := buf.Only(t)
 			assert.Equal(t, "unexpected EOF from REDACTED's server, user REDACTED, password REDACTED", e["error"])
 			assert.Equal(t, "https://REDACTED@api.example.test/v1/items", e["url"])
 		})
@@ -111,7 +111,7 @@ func FuzzMarkedHeader(f *testing.F) {
 		if strings.EqualFold(name, "X-Visible") {
 			return
 		}
-		e := buf.only(t)
+		e := buf.Only(t)
 		reqH, _ := e["request_headers"].(map[string]any)
 		if got := reqH[http.CanonicalHeaderKey(name)]; got != "REDACTED" {
 			t.Fatalf("marked header %q: got %v; want REDACTED", name, got)
