@@ -3,6 +3,7 @@ package logging
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -29,8 +30,8 @@ type attemptLog struct {
 	done    bool
 	excerpt []byte
 	readErr error
-	fields  []event.Field
-	buf     [6]event.Field // room for an info event's fields
+	fields  []slog.Attr
+	buf     [6]slog.Attr // room for an info event's fields
 }
 
 var _ body.Watcher = (*attemptLog)(nil)
@@ -56,7 +57,7 @@ func (a *attemptLog) OnEnd() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.limit > 0 {
-		a.fields = append(a.fields, event.String("response_body", a.t.red.text(string(a.excerpt), a.req.URL)))
+		a.fields = append(a.fields, slog.String("response_body", a.t.red.text(string(a.excerpt), a.req.URL)))
 	}
 	a.finishLocked(a.readErr)
 }
@@ -75,7 +76,7 @@ func (a *attemptLog) finishLocked(err error) {
 	}
 	a.done = true
 	if err != nil {
-		a.fields = append(a.fields, event.String("error", a.t.red.errText(err, a.req.URL)))
+		a.fields = append(a.fields, slog.String("error", a.t.red.errText(err, a.req.URL)))
 	}
 	a.fields = append(a.fields, event.Millis("duration_ms", time.Since(a.start)))
 	if a.ze != nil {

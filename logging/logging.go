@@ -146,19 +146,19 @@ func (t *transport) open(ctx context.Context, lvl event.Level) *attemptLog {
 // headers and the request body excerpt too.
 func (a *attemptLog) head(req *http.Request, resp *http.Response, n int, debug bool) {
 	t := a.t
-	a.fields = append(a.fields, event.String("method", method(req)), event.String("url", t.red.url(req.URL)))
+	a.fields = append(a.fields, slog.String("method", method(req)), slog.String("url", t.red.url(req.URL)))
 	if resp != nil {
-		a.fields = append(a.fields, event.Int("status", resp.StatusCode))
+		a.fields = append(a.fields, slog.Int("status", resp.StatusCode))
 	}
 	if n > 0 {
-		a.fields = append(a.fields, event.Int("attempt", n))
+		a.fields = append(a.fields, slog.Int("attempt", n))
 	}
 	if !debug {
 		return
 	}
 	a.fields = append(a.fields, event.Group("request_headers", t.headers(req.Header, req)))
 	if x, ok := t.requestExcerpt(req); ok {
-		a.fields = append(a.fields, event.String("request_body", t.red.text(string(x), req.URL)))
+		a.fields = append(a.fields, slog.String("request_body", t.red.text(string(x), req.URL)))
 	}
 	if resp != nil {
 		a.fields = append(a.fields, event.Group("response_headers", t.headers(resp.Header, req)))
@@ -168,14 +168,14 @@ func (a *attemptLog) head(req *http.Request, resp *http.Response, n int, debug b
 // headers returns h as fields, secrets redacted: the default and added
 // secret headers, and those an auth middleware marked as secret on the
 // request's context.
-func (t *transport) headers(h http.Header, req *http.Request) []event.Field {
-	fs := make([]event.Field, 0, len(h))
+func (t *transport) headers(h http.Header, req *http.Request) []slog.Attr {
+	fs := make([]slog.Attr, 0, len(h))
 	for _, k := range sortedKeys(h) {
 		v := redacted
 		if !secret.IsHeader(req.Context(), k) {
 			v = t.red.headerValue(k, h[k], req.URL)
 		}
-		fs = append(fs, event.String(k, v))
+		fs = append(fs, slog.String(k, v))
 	}
 	return fs
 }
