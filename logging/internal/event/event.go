@@ -52,8 +52,8 @@ func Group(key string, as []slog.Attr) slog.Attr {
 }
 
 // AddTo adds as to e in order and returns e. A nil e stays nil. Strings,
-// integers, floats and groups (as objects) are written as such; any other
-// kind as its string form.
+// integers, floats, booleans and groups (as objects) are written as such;
+// any other kind as its string form.
 func AddTo(e *zerolog.Event, as []slog.Attr) *zerolog.Event {
 	if e == nil {
 		return nil
@@ -66,6 +66,8 @@ func AddTo(e *zerolog.Event, as []slog.Attr) *zerolog.Event {
 			e.Int64(a.Key, v.Int64())
 		case slog.KindFloat64:
 			e.Float64(a.Key, v.Float64())
+		case slog.KindBool:
+			e.Bool(a.Key, v.Bool())
 		case slog.KindGroup:
 			e.Dict(a.Key, AddTo(zerolog.Dict(), v.Group()))
 		default:
