@@ -120,7 +120,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		a.finish(err)
 		return resp, err
 	}
-	if debug && t.bodyLimit > 0 {
+	if debug && t.bodyLimit > 0 && resp.Body != nil && resp.Body != http.NoBody {
 		a.limit = t.bodyLimit
 	}
 	body.WatchWith(resp, a)
