@@ -4,6 +4,7 @@ package logging_test
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"testing"
 
@@ -38,6 +39,23 @@ func TestDisabledAddsNoAllocation(t *testing.T) {
 			}
 		})
 	}
+	slogs := []struct {
+		name string
+		give *slog.Logger
+	}{
+		{name: "slog info event under warn", give: slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))},
+		{name: "slog discard", give: slog.New(slog.DiscardHandler)},
+		{name: "slog nil", give: nil},
+	}
+	for _, tt := range slogs {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, u := range []string{plainURL, redactedURL} {
+				if got := allocs(t, logging.NewSlog(tt.give)(newMemBase()), u); got != base {
+					t.Errorf("%s: got %v allocations; want %v, as the bare base", u, got, base)
+				}
+			}
+		})
+	}
 }
 
 func TestInfoAddsAtMostThreeAllocations(t *testing.T) {
@@ -47,4 +65,7 @@ func TestInfoAddsAtMostThreeAllocations(t *testing.T) {
 	if got-base > 3 {
 		t.Errorf("got %v allocations more than the bare base; want at most 3", got-base)
 	}
+	t.Logf("zerolog info: %v allocations over the base", got-base)
+	sl := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	t.Logf("slog info: %v allocations over the base", allocs(t, logging.NewSlog(sl)(newMemBase()), plainURL)-base)
 }

@@ -2,6 +2,7 @@ package logging_test
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"testing"
 
@@ -74,3 +75,15 @@ func BenchmarkLoggingInfo(b *testing.B) { benchLevel(b, zerolog.InfoLevel, plain
 func BenchmarkLoggingInfoRedacted(b *testing.B) { benchLevel(b, zerolog.InfoLevel, redactedURL) }
 
 func BenchmarkLoggingDebug(b *testing.B) { benchLevel(b, zerolog.DebugLevel, plainURL) }
+
+// benchSlog benchmarks NewSlog with a JSON handler at lvl writing to
+// io.Discard.
+func benchSlog(b *testing.B, lvl slog.Level, rawURL string) {
+	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: lvl}))
+	bench(b, logging.NewSlog(logger)(newMemBase()), rawURL)
+}
+
+func BenchmarkSlogDisabled(b *testing.B)     { benchSlog(b, slog.LevelWarn, plainURL) }
+func BenchmarkSlogInfo(b *testing.B)         { benchSlog(b, slog.LevelInfo, plainURL) }
+func BenchmarkSlogInfoRedacted(b *testing.B) { benchSlog(b, slog.LevelInfo, redactedURL) }
+func BenchmarkSlogDebug(b *testing.B)        { benchSlog(b, slog.LevelDebug, plainURL) }

@@ -1,25 +1,28 @@
-// Package logging writes a zerolog access event for every request that
-// passes through it, with secrets redacted, at no cost when the event's
-// level is disabled.
+// Package logging writes an access event, to zerolog ([New]) or to
+// log/slog ([NewSlog]), for every request that passes through it, with
+// secrets redacted, at no cost when the event's level is disabled.
 //
 // # Fields
 //
-// [New] writes one event per attempt: below a retry middleware, each retry
-// gets its own event. Its message is "http request" and its fields are:
+// [New] and [NewSlog] write one event per attempt: below a retry
+// middleware, each retry gets its own event. Both build the event once, as
+// a list of fields, and write it to their logger, so the names, values,
+// levels and redaction are the same. Its message is "http request" and its
+// fields are:
 //
 //   - method: the request method;
 //   - url: the request URL, redacted (see below);
 //   - status: the response status code, absent on a transport error;
-//   - attempt: the attempt number from [retry.Attempt], only inside a retry
-//     middleware;
-//   - duration: milliseconds, as a float, from the call to RoundTrip to the
-//     end of the attempt (see below);
+//   - attempt: the attempt number a retry middleware set (what
+//     retry.Attempt returns), only inside one;
+//   - duration_ms: milliseconds, as a float, from the call to RoundTrip to
+//     the end of the attempt (see below);
 //   - error: the transport error, or an error reading the response body,
 //     redacted.
 //
 // When the logger is enabled at debug (or trace) level, the same event also
-// has request_headers and response_headers (objects, names sorted, values
-// joined by ", "), request_body (the first bytes of the request body, read
+// has request_headers and response_headers (objects, or slog groups, names
+// sorted, values joined by ", "), request_body (the first bytes of the request body, read
 // from a fresh copy from req.GetBody; no excerpt when GetBody is nil, so
 // the caller's body is never consumed) and response_body (the first bytes
 // the caller read of the response body). [WithBodyLimit] sets the excerpt
@@ -29,8 +32,12 @@
 // # Levels
 //
 // 1xx, 2xx and 3xx responses are logged at info, 4xx at warn, 5xx and
-// transport errors at error. Debug is not a level of its own: it adds the
-// debug fields to the same event.
+// transport errors at error, except inside a retry middleware (the attempt
+// number is set), where a 5xx or a transport error is warn: the attempt
+// failed, but the call may still recover. A call that recovers then logs no
+// error, and one that fails after its retries logs exactly one: the
+// give-up event of the retry listener (package logging/retrylog). Debug is
+// not a level of its own: it adds the debug fields to the same event.
 //
 // # When the event is written
 //
@@ -54,20 +61,29 @@
 // REDACTED:
 //
 //   - the values of the headers Authorization, Proxy-Authorization, Cookie,
-//     Set-Cookie, Api-Auth-Id, Api-Auth-Signature and X-Api-Key, and those
-//     added with [WithRedactedHeaders], matched case-insensitively;
+//     Set-Cookie, Api-Auth-Id, Api-Auth-Signature and X-Api-Key, those
+//     added with [WithRedactedHeaders], matched case-insensitively, and
+//     every header an auth middleware of this module set on the request,
+//     whatever its name (auth marks them on the request's context);
 //   - the user info of the URL, user name and password both;
-//   - the values of the query (and fragment) parameters api_key, apikey,
-//     key, token, access_token, signature, sig, password and secret, and
-//     those added with [WithRedactedQueryParams], matched
-//     case-insensitively. Other parameters stay readable.
+//   - the values of the query and fragment parameters api_key, apikey,
+//     key, token, access_token, signature, sig, password, secret and
+//     client_secret, and those added with [WithRedactedQueryParams],
+//     matched case-insensitively, also in a fragment with a path before
+//     its query ("#/callback?access_token=..."). Other parameters stay
+//     readable.
 //
-// Error messages, other header values and body excerpts often quote a URL
-// (a [*url.Error] does): every absolute URL in them is redacted the same
-// way, and every secret value of the request URL (and of a [*url.Error]'s
-// URL) is replaced wherever it appears. Body excerpts are otherwise logged
-// as they are: a body that itself carries credentials (a token endpoint's
-// reply, say) shows them at debug level, so keep debug off for such calls.
+// Error messages, other header values (Location, Content-Location, Link,
+// Refresh) and body excerpts often quote a URL (a [*url.Error] does): the
+// user info of every absolute URL in them, JSON-escaped ones
+// ("https:\/\/...") too, is redacted, and so is the value of every secret
+// name=value pair, in an absolute or relative URL or a form-encoded body
+// ("password=...&client_secret=..."). Every secret value of the request
+// URL (and of a [*url.Error]'s URL) is replaced where it stands as a whole
+// token, so the text around it stays readable: a user name "u" does not
+// touch "unexpected EOF". Body excerpts are otherwise logged as they are:
+// a JSON body that itself carries credentials (a token endpoint's reply,
+// say) shows them at debug level, so keep debug off for such calls.
 //
 // Why: access logs end up in places with wider access than the credentials
 // they would leak. CVE-2024-6104 in go-retryablehttp was exactly this: URL
@@ -78,7 +94,8 @@
 // When the logger's level (or [zerolog.GlobalLevel]) is above error,
 // RoundTrip goes straight to the next RoundTripper. When the event's own
 // level is disabled (a 200 under a warn logger, say), the middleware reads
-// the clock and allocates nothing. An enabled info event costs the body
-// wrapper and the URL string. URL redaction scans the raw query for secret
-// names and leaves a URL with none as it is, without parsing the query.
+// the clock and allocates nothing. An enabled zerolog info event costs
+// three allocations: the event's state, the body wrapper and the URL
+// string; slog adds its attributes. URL redaction scans the raw query for
+// secret names and leaves a URL with none as it is: url.URL.String.
 package logging

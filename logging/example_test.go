@@ -2,6 +2,7 @@ package logging_test
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 
@@ -18,7 +19,7 @@ func ExampleNew() {
 		Out:           os.Stdout,
 		NoColor:       true,
 		PartsExclude:  []string{zerolog.TimestampFieldName},
-		FieldsExclude: []string{"duration"},
+		FieldsExclude: []string{"duration_ms"},
 	}
 	// zerolog.New starts at trace level, which would add the debug fields.
 	logger := zerolog.New(out).Level(zerolog.InfoLevel).With().Timestamp().Logger()
@@ -48,7 +49,7 @@ func ExampleNew_debug() {
 		Out:           os.Stdout,
 		NoColor:       true,
 		PartsExclude:  []string{zerolog.TimestampFieldName},
-		FieldsExclude: []string{"duration"},
+		FieldsExclude: []string{"duration_ms"},
 	}
 	// At debug level, the same event carries headers and body excerpts.
 	logger := zerolog.New(out).Level(zerolog.DebugLevel)
@@ -69,4 +70,34 @@ func ExampleNew_debug() {
 	resp.Body.Close()
 	// Output:
 	// INF http request method=GET request_headers={"Api-Auth-Id":"REDACTED"} response_body="a long" response_headers={"Set-Cookie":"REDACTED"} status=200 url=https://api.example.test/v1/items
+}
+
+func ExampleNewSlog() {
+	// A slog text log. The time and the duration are left out only to
+	// make this example's output stable.
+	h := slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey || a.Key == "duration_ms" {
+				return slog.Attr{}
+			}
+			return a
+		},
+	})
+	base := middlewaretest.NewTransport(
+		middlewaretest.Reply{Status: http.StatusOK, Body: `{"items":[]}`},
+		middlewaretest.Reply{Status: http.StatusNotFound, Body: "no such item"},
+	)
+	client := &http.Client{Transport: logging.NewSlog(slog.New(h))(base)}
+
+	for _, path := range []string{"/v1/items?token=s3cret", "/v1/items/7"} {
+		resp, err := client.Get("https://api.example.test" + path)
+		if err != nil {
+			panic(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close() // the event is written at EOF or close
+	}
+	// Output:
+	// level=INFO msg="http request" method=GET url="https://api.example.test/v1/items?token=REDACTED" status=200
+	// level=WARN msg="http request" method=GET url=https://api.example.test/v1/items/7 status=404
 }

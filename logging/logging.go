@@ -1,14 +1,19 @@
 package logging
 
 import (
+	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/roundtrip-go/roundtrip/internal/attempt"
+	"github.com/roundtrip-go/roundtrip/internal/body"
+	"github.com/roundtrip-go/roundtrip/internal/secret"
+	"github.com/roundtrip-go/roundtrip/logging/internal/event"
 	"github.com/roundtrip-go/roundtrip/middleware"
-	"github.com/roundtrip-go/roundtrip/retry"
 )
 
 // message is the message of every event the middleware writes.
@@ -28,39 +33,65 @@ const message = "http request"
 // nothing, at no cost. A nil next means [http.DefaultTransport]. The
 // options add to the defaults; nil options are ignored.
 func New(logger zerolog.Logger, opts ...Option) middleware.Middleware {
+	return newMiddleware(logger, nil, opts)
+}
+
+// NewSlog is [New] for log/slog: the same events, with the same fields,
+// levels and redaction, written to logger with LogAttrs. The debug fields
+// are added when logger is enabled at [slog.LevelDebug]; the headers are
+// groups. A nil logger logs nothing, at no cost.
+func NewSlog(logger *slog.Logger, opts ...Option) middleware.Middleware {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return newMiddleware(zerolog.Nop(), logger, opts)
+}
+
+func newMiddleware(zl zerolog.Logger, sl *slog.Logger, opts []Option) middleware.Middleware {
 	c := newConfig(opts)
 	red := newRedactor(c.headers, c.params)
 	return func(next http.RoundTripper) http.RoundTripper {
 		if next == nil {
 			next = http.DefaultTransport
 		}
-		return &transport{next: next, logger: logger, red: red, bodyLimit: c.bodyLimit}
+		return &transport{next: next, zl: zl, sl: sl, red: red, bodyLimit: c.bodyLimit}
 	}
 }
 
+// transport writes to zl, or to sl when sl is not nil.
 type transport struct {
 	next      http.RoundTripper
-	logger    zerolog.Logger
+	zl        zerolog.Logger
+	sl        *slog.Logger
 	red       *redactor
 	bodyLimit int
 }
 
 var _ http.RoundTripper = (*transport)(nil)
 
-// minLevel returns the lowest level the logger writes now.
-func (t *transport) minLevel() zerolog.Level {
-	return max(t.logger.GetLevel(), zerolog.GlobalLevel())
+// enabled reports whether the logger writes events at lvl. For zerolog a
+// logger with no writer still says yes: its event is nil (see open).
+func (t *transport) enabled(ctx context.Context, lvl event.Level) bool {
+	if t.sl != nil {
+		return t.sl.Enabled(ctx, lvl.Slog())
+	}
+	return lvl.Zerolog() >= max(t.zl.GetLevel(), zerolog.GlobalLevel())
 }
 
-// level maps a response status to the level of its event.
-func level(status int) zerolog.Level {
+// level returns the level of an attempt's event: 2xx/3xx info, 4xx warn,
+// 5xx and errors error, or warn inside a retry layer, where a failed
+// attempt is not yet a failed call.
+func level(resp *http.Response, err error, inRetry bool) event.Level {
 	switch {
-	case status >= 500:
-		return zerolog.ErrorLevel
-	case status >= 400:
-		return zerolog.WarnLevel
+	case err != nil || resp == nil || resp.StatusCode >= 500:
+		if inRetry {
+			return event.Warn
+		}
+		return event.Error
+	case resp.StatusCode >= 400:
+		return event.Warn
 	default:
-		return zerolog.InfoLevel
+		return event.Info
 	}
 }
 
@@ -68,74 +99,85 @@ func level(status int) zerolog.Level {
 // result unchanged, apart from the response body, which it wraps to finish
 // the event when the body is read to EOF or closed.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	lowest := t.minLevel()
-	if lowest > zerolog.ErrorLevel {
+	ctx := req.Context()
+	if !t.enabled(ctx, event.Error) {
 		return t.next.RoundTrip(req)
 	}
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
 
-	if err != nil || resp == nil {
-		e := t.logger.Error()
-		if e == nil {
-			return resp, err
-		}
-		t.head(e, req, resp, lowest)
-		if err != nil {
-			e.Str("error", t.red.errText(err, req.URL))
-		}
-		writeEvent(e, start)
+	n := attempt.From(ctx)
+	a := t.open(ctx, level(resp, err, n > 0))
+	if a == nil {
 		return resp, err
 	}
-
-	e := t.logger.WithLevel(level(resp.StatusCode))
-	if e == nil {
-		return resp, nil
-	}
-	t.head(e, req, resp, lowest)
-	if resp.Body == nil || resp.Body == http.NoBody || resp.StatusCode == http.StatusSwitchingProtocols {
+	a.start = start
+	a.req = req
+	debug := t.enabled(ctx, event.Debug)
+	a.head(req, resp, n, debug)
+	if err != nil || resp == nil || resp.StatusCode == http.StatusSwitchingProtocols {
 		// Nothing to wait for: a 101 body is the connection itself.
-		writeEvent(e, start)
-		return resp, nil
+		a.finish(err)
+		return resp, err
 	}
-	b := &body{rc: resp.Body, e: e, start: start, red: t.red, url: req.URL}
-	if lowest <= zerolog.DebugLevel && t.bodyLimit > 0 {
-		b.limit = t.bodyLimit
+	if debug && t.bodyLimit > 0 && resp.Body != nil && resp.Body != http.NoBody {
+		a.limit = t.bodyLimit
 	}
-	resp.Body = b
+	body.WatchWith(resp, a)
 	return resp, nil
+}
+
+// open returns the state of an event at lvl, or nil when lvl is disabled.
+func (t *transport) open(ctx context.Context, lvl event.Level) *attemptLog {
+	var ze *zerolog.Event
+	if t.sl != nil {
+		if !t.sl.Enabled(ctx, lvl.Slog()) {
+			return nil
+		}
+	} else if ze = t.zl.WithLevel(lvl.Zerolog()); ze == nil {
+		return nil
+	}
+	a := &attemptLog{t: t, ctx: ctx, lvl: lvl, ze: ze}
+	a.fields = a.buf[:0]
+	return a
 }
 
 // head adds the fields known when RoundTrip returns. At debug it adds the
 // headers and the request body excerpt too.
-func (t *transport) head(e *zerolog.Event, req *http.Request, resp *http.Response, lowest zerolog.Level) {
-	var buf [256]byte // most URLs fit: no allocation for them
-	textBytes(e.Str("method", method(req)), "url", t.red.appendURL(buf[:0], req.URL))
+func (a *attemptLog) head(req *http.Request, resp *http.Response, n int, debug bool) {
+	t := a.t
+	a.fields = append(a.fields, slog.String("method", method(req)), slog.String("url", t.red.url(req.URL)))
 	if resp != nil {
-		e.Int("status", resp.StatusCode)
+		a.fields = append(a.fields, slog.Int("status", resp.StatusCode))
 	}
-	if n := retry.Attempt(req.Context()); n > 0 {
-		e.Int("attempt", n)
+	if n > 0 {
+		a.fields = append(a.fields, slog.Int("attempt", n))
 	}
-	if lowest > zerolog.DebugLevel {
+	if !debug {
 		return
 	}
-	e.Dict("request_headers", t.headers(req.Header, req))
+	a.fields = append(a.fields, event.Group("request_headers", t.headers(req.Header, req)))
 	if x, ok := t.requestExcerpt(req); ok {
-		e.Str("request_body", t.red.text(string(x), req.URL))
+		a.fields = append(a.fields, slog.String("request_body", t.red.text(string(x), req.URL)))
 	}
 	if resp != nil {
-		e.Dict("response_headers", t.headers(resp.Header, req))
+		a.fields = append(a.fields, event.Group("response_headers", t.headers(resp.Header, req)))
 	}
 }
 
-// headers returns h as a dictionary event, secrets redacted.
-func (t *transport) headers(h http.Header, req *http.Request) *zerolog.Event {
-	d := zerolog.Dict()
+// headers returns h as fields, secrets redacted: the default and added
+// secret headers, and those an auth middleware marked as secret on the
+// request's context.
+func (t *transport) headers(h http.Header, req *http.Request) []slog.Attr {
+	fs := make([]slog.Attr, 0, len(h))
 	for _, k := range sortedKeys(h) {
-		d.Str(k, t.red.headerValue(k, h[k], req.URL))
+		v := redacted
+		if !secret.IsHeader(req.Context(), k) {
+			v = t.red.headerValue(k, h[k], req.URL)
+		}
+		fs = append(fs, slog.String(k, v))
 	}
-	return d
+	return fs
 }
 
 // requestExcerpt reads the first bodyLimit bytes of a fresh copy of the
@@ -163,12 +205,6 @@ func method(req *http.Request) string {
 		return http.MethodGet
 	}
 	return req.Method
-}
-
-// writeEvent adds the duration since start, in milliseconds, and writes e.
-func writeEvent(e *zerolog.Event, start time.Time) {
-	var buf [32]byte
-	e.RawJSON("duration", appendMillis(buf[:0], time.Since(start))).Msg(message)
 }
 
 // CloseIdleConnections closes the idle connections of the next

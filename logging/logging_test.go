@@ -1,9 +1,7 @@
 package logging_test
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,69 +9,27 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"testing/iotest"
-	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/roundtrip-go/roundtrip/internal/attempt"
 	"github.com/roundtrip-go/roundtrip/logging"
+	"github.com/roundtrip-go/roundtrip/logging/internal/logtest"
 	"github.com/roundtrip-go/roundtrip/middleware"
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
-	"github.com/roundtrip-go/roundtrip/retry"
 )
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// events decodes the JSON lines written so far.
-func (b *syncBuffer) events(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	sc := bufio.NewScanner(strings.NewReader(b.String()))
-	for sc.Scan() {
-		var m map[string]any
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &m), "line %q", sc.Text())
-		out = append(out, m)
-	}
-	return out
-}
-
-// only asserts that exactly one event was written and that none of secrets
-// appears anywhere in the output, and returns the event.
-func (b *syncBuffer) only(t *testing.T, secrets ...string) map[string]any {
-	t.Helper()
-	out := b.String()
-	for _, s := range secrets {
-		assert.NotContains(t, out, s)
-	}
-	events := b.events(t)
-	require.Len(t, events, 1, "got %d events; want 1", len(events))
-	return events[0]
-}
+// syncBuffer is where the tests' loggers write.
+type syncBuffer = logtest.Buffer
 
 // newLogger returns a JSON logger at lvl writing to a fresh buffer.
 func newLogger(lvl zerolog.Level) (zerolog.Logger, *syncBuffer) {
@@ -123,7 +79,7 @@ func TestRedactsSecretsEverywhere(t *testing.T) {
 			_, got := roundTrip(t, rt, req)
 			assert.Equal(t, `{"items":[]}`, string(got))
 
-			e := buf.only(t, secrets...)
+			e := buf.Only(t, secrets...)
 			assert.Contains(t, buf.String(), "REDACTED")
 			assert.Contains(t, buf.String(), "page=2")
 			assert.Equal(t, "https://REDACTED@api.example.test/v1/items?page=2&api_key=REDACTED&Token=REDACTED", e["url"])
@@ -159,7 +115,7 @@ func TestRedactionOptions(t *testing.T) {
 	req.Header.Set("X-Api-Key", "APIKEYSECRET")
 	roundTrip(t, rt, req)
 
-	e := buf.only(t, "SESSIONSECRET", "HEADERSECRET", "APIKEYSECRET")
+	e := buf.Only(t, "SESSIONSECRET", "HEADERSECRET", "APIKEYSECRET")
 	assert.Equal(t, "http://example.test/?SESSION_ID=REDACTED&page=3", e["url"])
 	reqH, _ := e["request_headers"].(map[string]any)
 	assert.Equal(t, "REDACTED", reqH["X-Session"])
@@ -193,7 +149,7 @@ func TestLevels(t *testing.T) {
 			resp, _ := roundTrip(t, rt, req)
 			assert.Equal(t, tt.give, resp.StatusCode)
 
-			events := buf.events(t)
+			events := buf.Events(t)
 			require.Len(t, events, 1)
 			e := events[0]
 			assert.Equal(t, tt.want, e["level"], "got level %v; want %v", e["level"], tt.want)
@@ -201,7 +157,7 @@ func TestLevels(t *testing.T) {
 			assert.Equal(t, "GET", e["method"])
 			assert.Equal(t, "http://example.test/path?q=1", e["url"])
 			assert.Equal(t, "http request", e["message"])
-			assert.IsType(t, float64(0), e["duration"])
+			assert.IsType(t, float64(0), e["duration_ms"])
 			assert.NotContains(t, e, "attempt")
 			assert.NotContains(t, e, "error")
 		})
@@ -229,7 +185,7 @@ func TestTransportError(t *testing.T) {
 			assert.Nil(t, resp)
 			assert.Same(t, tt.give, err, "got error %v; want the same value next returned", err)
 
-			e := buf.only(t, "PASSSECRET", "APIKEYSECRET")
+			e := buf.Only(t, "PASSSECRET", "APIKEYSECRET")
 			assert.Equal(t, "error", e["level"])
 			assert.NotContains(t, e, "status")
 			msg, _ := e["error"].(string)
@@ -275,7 +231,7 @@ func TestResponseBodyExcerpt(t *testing.T) {
 			require.NoError(t, resp.Body.Close())
 			assert.Equal(t, 1, base.Responses()[0].Closes(), "got %d closes of the original body; want 1", base.Responses()[0].Closes())
 
-			events := buf.events(t)
+			events := buf.Events(t)
 			require.Len(t, events, 1)
 			if tt.want < 0 {
 				assert.NotContains(t, events[0], "response_body")
@@ -295,9 +251,9 @@ func TestEventWrittenAtEOFOrClose(t *testing.T) {
 		assert.Empty(t, buf.String(), "got an event before the body was read; want none yet")
 		_, err = io.ReadAll(resp.Body)
 		require.NoError(t, err)
-		assert.Len(t, buf.events(t), 1)
+		assert.Len(t, buf.Events(t), 1)
 		require.NoError(t, resp.Body.Close())
-		assert.Len(t, buf.events(t), 1, "got a second event on Close after EOF; want one")
+		assert.Len(t, buf.Events(t), 1, "got a second event on Close after EOF; want one")
 	})
 	t.Run("close unread", func(t *testing.T) {
 		logger, buf := newLogger(zerolog.DebugLevel)
@@ -305,20 +261,21 @@ func TestEventWrittenAtEOFOrClose(t *testing.T) {
 		resp, err := logging.New(logger)(base).RoundTrip(httptest.NewRequest(http.MethodGet, "http://example.test/", nil).WithContext(t.Context()))
 		require.NoError(t, err)
 		require.NoError(t, resp.Body.Close())
-		events := buf.events(t)
+		events := buf.Events(t)
 		require.Len(t, events, 1)
 		assert.Equal(t, "", events[0]["response_body"])
 		assert.Equal(t, 1, base.Responses()[0].Closes())
 	})
 	t.Run("no body", func(t *testing.T) {
-		logger, buf := newLogger(zerolog.InfoLevel)
+		logger, buf := newLogger(zerolog.DebugLevel)
 		next := middleware.Func(func(req *http.Request) (*http.Response, error) {
 			return &http.Response{StatusCode: http.StatusNoContent, Header: http.Header{}, Body: http.NoBody, Request: req}, nil
 		})
 		resp, err := logging.New(logger)(next).RoundTrip(httptest.NewRequest(http.MethodGet, "http://example.test/", nil).WithContext(t.Context()))
 		require.NoError(t, err)
 		assert.Equal(t, http.NoBody, resp.Body)
-		assert.Len(t, buf.events(t), 1)
+		e := buf.Only(t)
+		assert.NotContains(t, e, "response_body", "got an excerpt of no body")
 	})
 }
 
@@ -342,7 +299,7 @@ func TestReadErrorLogged(t *testing.T) {
 	assert.Same(t, readErr, err, "got read error %v; want the original", err)
 	require.NoError(t, resp.Body.Close())
 
-	events := buf.events(t)
+	events := buf.Events(t)
 	require.Len(t, events, 1)
 	assert.Equal(t, "partial", events[0]["response_body"])
 	assert.Equal(t, "connection reset reading https://REDACTED@api.example.test/", events[0]["error"])
@@ -359,7 +316,7 @@ func TestRequestBodyExcerpt(t *testing.T) {
 		roundTrip(t, logging.New(logger, logging.WithBodyLimit(25))(base), req)
 
 		assert.Equal(t, payload, string(base.Received()[0].Body), "the base got a different body than the caller sent")
-		assert.Equal(t, payload[:25], buf.events(t)[0]["request_body"])
+		assert.Equal(t, payload[:25], buf.Events(t)[0]["request_body"])
 	})
 	t.Run("no GetBody", func(t *testing.T) {
 		logger, buf := newLogger(zerolog.DebugLevel)
@@ -371,7 +328,7 @@ func TestRequestBodyExcerpt(t *testing.T) {
 
 		assert.Equal(t, payload, string(base.Received()[0].Body))
 		assert.Equal(t, 1, body.Closes())
-		assert.NotContains(t, buf.events(t)[0], "request_body")
+		assert.NotContains(t, buf.Events(t)[0], "request_body")
 	})
 }
 
@@ -437,7 +394,7 @@ func TestGlobalLevel(t *testing.T) {
 	for range 2 {
 		roundTrip(t, rt, httptest.NewRequest(http.MethodGet, "http://example.test/", nil))
 	}
-	events := buf.events(t)
+	events := buf.Events(t)
 	require.Len(t, events, 1)
 	assert.Equal(t, "warn", events[0]["level"])
 	assert.NotContains(t, events[0], "request_headers", "got debug fields under a warn global level")
@@ -448,7 +405,7 @@ func TestContract(t *testing.T) {
 		t.Run(lvl.String(), func(t *testing.T) {
 			logger, buf := newLogger(lvl)
 			middlewaretest.CheckContract(t, logging.New(logger))
-			assert.NotEmpty(t, buf.events(t))
+			assert.NotEmpty(t, buf.Events(t))
 		})
 	}
 }
@@ -480,7 +437,7 @@ func TestConcurrentReadAndClose(t *testing.T) {
 	}()
 	require.NoError(t, resp.Body.Close()) // closes the pipe's reader, ending the read
 	assert.ErrorIs(t, <-read, io.ErrClosedPipe)
-	events := buf.events(t)
+	events := buf.Events(t)
 	require.Len(t, events, 1)
 	assert.Equal(t, "streamed", events[0]["response_body"])
 }
@@ -497,35 +454,45 @@ func TestNilNext(t *testing.T) {
 	require.NoError(t, err)
 	_, got := roundTrip(t, logging.New(logger)(nil), req)
 	assert.Equal(t, "from server", string(got))
-	assert.Equal(t, float64(200), buf.events(t)[0]["status"])
+	assert.Equal(t, float64(200), buf.Events(t)[0]["status"])
 }
 
-func TestAttemptUnderRetry(t *testing.T) {
-	logger, buf := newLogger(zerolog.InfoLevel)
-	base := middlewaretest.NewTransport(
-		middlewaretest.Reply{Status: http.StatusServiceUnavailable, Body: "busy"},
-		middlewaretest.Reply{Status: http.StatusOK, Body: "ok"},
-	)
-	rt := retry.New(retry.WithMaxRetries(1), retry.WithBackoff(time.Millisecond, time.Millisecond))(
-		logging.New(logger)(base))
-	req, err := http.NewRequest(http.MethodGet, "http://example.test/", nil)
-	require.NoError(t, err)
-	_, got := roundTrip(t, rt, req)
-	assert.Equal(t, "ok", string(got))
-
-	events := buf.events(t)
-	require.Len(t, events, 2, "got %d events; want one per attempt", len(events))
+func TestAttemptLevels(t *testing.T) {
 	tests := []struct {
-		give  map[string]any
-		want  float64
-		level string
+		name    string
+		attempt int
+		reply   middlewaretest.Reply
+		want    string
 	}{
-		{give: events[0], want: 1, level: "error"},
-		{give: events[1], want: 2, level: "info"},
+		{name: "5xx outside retry", reply: middlewaretest.Reply{Status: 503}, want: "error"},
+		{name: "error outside retry", reply: middlewaretest.Reply{Err: errors.New("connection reset")}, want: "error"},
+		{name: "4xx outside retry", reply: middlewaretest.Reply{Status: 404}, want: "warn"},
+		{name: "5xx inside retry", attempt: 1, reply: middlewaretest.Reply{Status: 503}, want: "warn"},
+		{name: "error inside retry", attempt: 2, reply: middlewaretest.Reply{Err: errors.New("connection reset")}, want: "warn"},
+		{name: "4xx inside retry", attempt: 1, reply: middlewaretest.Reply{Status: 429}, want: "warn"},
+		{name: "2xx inside retry", attempt: 3, reply: middlewaretest.Reply{Status: 200}, want: "info"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, tt.give["attempt"], "got attempt %v; want %v", tt.give["attempt"], tt.want)
-		assert.Equal(t, tt.level, tt.give["level"])
+		t.Run(tt.name, func(t *testing.T) {
+			for _, b := range backends {
+				rt, buf := b.new(zerolog.InfoLevel)
+				ctx := t.Context()
+				if tt.attempt > 0 {
+					ctx = attempt.With(ctx, tt.attempt)
+				}
+				req := httptest.NewRequest(http.MethodGet, "http://example.test/", nil).WithContext(ctx)
+				resp, err := rt(middlewaretest.NewTransport(tt.reply)).RoundTrip(req)
+				if err == nil {
+					resp.Body.Close()
+				}
+				e := buf.Only(t)
+				assert.Equal(t, tt.want, e["level"], "%s: got level %v; want %v", b.name, e["level"], tt.want)
+				if tt.attempt > 0 {
+					assert.EqualValues(t, tt.attempt, e["attempt"], b.name)
+				} else {
+					assert.NotContains(t, e, "attempt", b.name)
+				}
+			}
+		})
 	}
-	assert.Equal(t, 0, base.Unclosed())
 }

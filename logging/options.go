@@ -27,9 +27,10 @@ var defaultRedactedQueryParams = []string{
 	"sig",
 	"password",
 	"secret",
+	"client_secret",
 }
 
-// Option configures [New].
+// Option configures [New] and [NewSlog].
 type Option func(*config)
 
 // config is the immutable configuration of one logging middleware.
@@ -66,7 +67,9 @@ func WithRedactedHeaders(names ...string) Option {
 // case-insensitively after percent-decoding, whose values are logged as
 // REDACTED, in the URL and in the fragment. They add to the defaults
 // (api_key, apikey, key, token, access_token, signature, sig, password,
-// secret), which cannot be removed. Empty names are ignored.
+// secret, client_secret), which cannot be removed. The same names are
+// redacted in form-encoded body excerpts and in the URLs that header
+// values, error messages and body excerpts quote. Empty names are ignored.
 func WithRedactedQueryParams(names ...string) Option {
 	names = nonEmpty(names)
 	return func(c *config) { c.params = append(c.params, names...) }

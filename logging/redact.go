@@ -75,55 +75,83 @@ func (r *redactor) secretParam(raw string) bool {
 	return false
 }
 
-// nextPair splits s at the first pair separator. Both & and ; separate
-// pairs: Go's own parser rejects ;, but a server may honour it, so a secret
-// after a ; is redacted too.
-func nextPair(s string) (pair string, sep byte, rest string, more bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '&' || s[i] == ';' {
-			return s[:i], s[i], s[i+1:], true
+// eachSecretValue calls fn with the bounds of the value of every name=value
+// pair in s whose name is a secret parameter, until fn returns false. A
+// name is a whole token: a run of name bytes (letters, digits, _ . - % +)
+// right before '=', so "monkey=" is not "key=", and a name may follow
+// anything else: '?', '&', ';', '#', a '/' or a space. That finds the pairs
+// of a query, of a fragment with a path before its query
+// ("#/cb?access_token=..."), of a form-encoded body, and of a URL in any
+// text. In a URL (inText false) a value ends at '&' or ';'; in text it also
+// ends at white space, a quote, '<', '>', '#' or a backslash (a
+// JSON-escaped "\u0026", say).
+func (r *redactor) eachSecretValue(s string, inText bool, fn func(start, end int) bool) {
+	for i := 0; i < len(s); {
+		if !isNameByte(s[i]) {
+			i++
+			continue
 		}
+		j := i
+		for j < len(s) && isNameByte(s[j]) {
+			j++
+		}
+		if j == len(s) || s[j] != '=' || !r.secretParam(s[i:j]) {
+			i = j
+			continue
+		}
+		k := j + 1
+		for k < len(s) && !endsValue(s[k], inText) {
+			k++
+		}
+		if !fn(j+1, k) {
+			return
+		}
+		i = k
 	}
-	return s, 0, "", false
 }
 
-// hasSecretParam reports whether the raw query (or fragment) s has a pair
-// with a secret name. It only scans; it never decodes a value.
+// isNameByte reports whether c may be part of a parameter name.
+func isNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '_' || c == '.' || c == '-' || c == '%' || c == '+' || c >= 0x80
+}
+
+// endsValue reports whether c ends a parameter value.
+func endsValue(c byte, inText bool) bool {
+	if c == '&' || c == ';' {
+		return true
+	}
+	return inText && (c <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>' ||
+		c == '`' || c == '\\' || c == '#' || c == 0x7f)
+}
+
+// hasSecretParam reports whether s has a pair with a secret name. It only
+// scans; it never decodes a value.
 func (r *redactor) hasSecretParam(s string) bool {
-	for more := s != ""; more; {
-		var pair string
-		pair, _, s, more = nextPair(s)
-		if name, _, ok := strings.Cut(pair, "="); ok && r.secretParam(name) {
+	found := false
+	r.eachSecretValue(s, false, func(int, int) bool { found = true; return false })
+	return found
+}
+
+// redactPairs returns s with the value of every secret pair replaced by
+// REDACTED (see [redactor.eachSecretValue]). Everything else is copied
+// byte for byte: nothing is decoded or re-encoded.
+func (r *redactor) redactPairs(s string, inText bool) string {
+	var b strings.Builder
+	last := 0
+	r.eachSecretValue(s, inText, func(start, end int) bool {
+		if s[start:end] == redacted {
 			return true
 		}
-	}
-	return false
-}
-
-// redactPairs returns the raw query (or fragment) s with the value of every
-// secret pair replaced by REDACTED. Everything else is copied byte for
-// byte: nothing is decoded or re-encoded.
-func (r *redactor) redactPairs(s string) string {
-	if !r.hasSecretParam(s) {
+		b.WriteString(s[last:start])
+		b.WriteString(redacted)
+		last = end
+		return true
+	})
+	if last == 0 {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s) + len(redacted))
-	for more := true; more; {
-		var pair string
-		var sep byte
-		pair, sep, s, more = nextPair(s)
-		if name, _, ok := strings.Cut(pair, "="); ok && r.secretParam(name) {
-			b.WriteString(name)
-			b.WriteByte('=')
-			b.WriteString(redacted)
-		} else {
-			b.WriteString(pair)
-		}
-		if more {
-			b.WriteByte(sep)
-		}
-	}
+	b.WriteString(s[last:])
 	return b.String()
 }
 
@@ -151,11 +179,11 @@ func (r *redactor) url(u *url.URL) string {
 		cp.User = url.User(redacted)
 	}
 	cp.Opaque = redactAuthority(cp.Opaque)
-	cp.RawQuery = r.redactPairs(cp.RawQuery)
+	cp.RawQuery = r.redactPairs(cp.RawQuery, false)
 	if u.Fragment == "" {
 		return cp.String()
 	}
-	frag := r.redactPairs(u.EscapedFragment())
+	frag := r.redactPairs(u.EscapedFragment(), false)
 	cp.Fragment, cp.RawFragment = "", ""
 	return cp.String() + "#" + frag
 }
@@ -196,61 +224,51 @@ func redactAuthority(s string) string {
 	return prefix + redacted + authority[at:] + rest
 }
 
-// rawURL redacts a URL found in free text without parsing it, so that a
-// URL that does not parse still loses its secrets: the user info, and the
-// secret pairs of the query and the fragment.
-func (r *redactor) rawURL(s string) string {
-	scheme, rest, ok := strings.Cut(s, ":")
-	if !ok {
-		return s
-	}
-	rest = redactAuthority(rest)
-	path, frag, hasFrag := strings.Cut(rest, "#")
-	path, query, hasQuery := strings.Cut(path, "?")
-	out := scheme + ":" + path
-	if hasQuery {
-		out += "?" + r.redactPairs(query)
-	}
-	if hasFrag {
-		out += "#" + r.redactPairs(frag)
-	}
-	return out
-}
-
-// urlsInText redacts every absolute URL ("scheme://...") in s.
-func (r *redactor) urlsInText(s string) string {
-	if !strings.Contains(s, "://") {
-		return s
-	}
+// userinfoInText replaces the user info of every absolute URL in s
+// ("scheme://user:pw@host", or JSON-escaped "scheme:\\/\\/user:pw@host")
+// with REDACTED, without parsing the URL, so that a URL that does not
+// parse loses it too.
+func userinfoInText(s string) string {
 	var b strings.Builder
-	for {
-		i := strings.Index(s, "://")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
+	last := 0
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], ":/")
+		k := strings.Index(s[i:], `:\/\/`)
+		sep := "://"
+		switch {
+		case j < 0 && k < 0:
+			i = len(s)
+			continue
+		case j < 0 || k >= 0 && k < j:
+			j, sep = k, `:\/\/`
 		}
-		start := i
-		for start > 0 && isSchemeByte(s[start-1]) {
-			start--
+		j += i
+		if !strings.HasPrefix(s[j:], sep) {
+			i = j + 1
+			continue
 		}
-		end := i + len("://")
-		for end < len(s) && !endsURL(s[end]) {
+		start := j + len(sep)
+		end := start
+		for end < len(s) && !endsAuthority(s[end]) {
 			end++
 		}
-		b.WriteString(s[:start])
-		b.WriteString(r.rawURL(s[start:end]))
-		s = s[end:]
+		if at := strings.LastIndexByte(s[start:end], '@'); at >= 0 {
+			b.WriteString(s[last:start])
+			b.WriteString(redacted)
+			last = start + at
+		}
+		i = end
 	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
-func isSchemeByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '+' || c == '-' || c == '.'
-}
-
-// endsURL reports whether c cannot be part of a URL written in text.
-func endsURL(c byte) bool {
-	return c <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == '\\' || c == 0x7f
+// endsAuthority reports whether c ends the authority of a URL in text.
+func endsAuthority(c byte) bool {
+	return c == '/' || c == '?' || c == '#' || c == '\\' || endsValue(c, true)
 }
 
 // secrets returns the secret values u carries: the user name and password,
@@ -273,13 +291,8 @@ func (r *redactor) secrets(u *url.URL, dst []string) []string {
 		dst = append(dst, info, user, pass)
 	}
 	for _, s := range []string{u.RawQuery, u.EscapedFragment()} {
-		for more := s != ""; more; {
-			var pair string
-			pair, _, s, more = nextPair(s)
-			name, value, ok := strings.Cut(pair, "=")
-			if !ok || !r.secretParam(name) {
-				continue
-			}
+		r.eachSecretValue(s, false, func(start, end int) bool {
+			value := s[start:end]
 			dst = append(dst, value)
 			if dec, err := url.QueryUnescape(value); err == nil {
 				dst = append(dst, dec)
@@ -287,17 +300,20 @@ func (r *redactor) secrets(u *url.URL, dst []string) []string {
 			if dec, err := url.PathUnescape(value); err == nil {
 				dst = append(dst, dec)
 			}
-		}
+			return true
+		})
 	}
 	return dst
 }
 
-// text redacts free text, such as an error message or a header value, that
-// may quote u or another URL: every absolute URL in it loses its secrets,
-// and every secret value of u (see [redactor.secrets]) is replaced wherever
-// it appears. extra are more URLs whose secret values are removed.
+// text redacts free text, such as an error message, a header value or a
+// body excerpt, that may quote u or another URL: the user info of every
+// absolute URL, the value of every secret name=value pair (in a URL,
+// absolute or relative, or a form-encoded body), and every secret value of
+// u (see [redactor.secrets]) where it stands as a whole token. extra are
+// more URLs whose secret values are removed.
 func (r *redactor) text(s string, u *url.URL, extra ...*url.URL) string {
-	s = r.urlsInText(s)
+	s = r.redactPairs(userinfoInText(s), true)
 	list := r.secrets(u, nil)
 	for _, x := range extra {
 		list = r.secrets(x, list)
@@ -305,11 +321,48 @@ func (r *redactor) text(s string, u *url.URL, extra ...*url.URL) string {
 	// Longest first, so that a secret that contains another goes whole.
 	slices.SortFunc(list, func(a, b string) int { return len(b) - len(a) })
 	for _, v := range list {
-		if v != "" && v != redacted {
-			s = strings.ReplaceAll(s, v, redacted)
-		}
+		s = replaceToken(s, v)
 	}
 	return s
+}
+
+// replaceToken replaces v with REDACTED wherever it stands in s as a whole
+// token: not inside a longer word, so that a one-letter user name "u"
+// leaves "unexpected EOF" as it is.
+func replaceToken(s, v string) string {
+	if v == "" || v == redacted {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i <= len(s)-len(v); {
+		j := strings.Index(s[i:], v)
+		if j < 0 {
+			break
+		}
+		j += i
+		end := j + len(v)
+		if (j == 0 || !isWordByte(s[j-1]) || !isWordByte(v[0])) &&
+			(end == len(s) || !isWordByte(s[end]) || !isWordByte(v[len(v)-1])) {
+			b.WriteString(s[last:j])
+			b.WriteString(redacted)
+			last = end
+			i = end
+			continue
+		}
+		i = j + 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// isWordByte reports whether c is part of a word: a letter, a digit, '_'
+// or a byte of a non-ASCII character.
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c >= 0x80
 }
 
 // errText returns err's message with the secrets of the request URL u, and

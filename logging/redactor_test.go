@@ -3,22 +3,14 @@ package logging_test
 import (
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/roundtrip-go/roundtrip/logging"
-	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
-	"github.com/roundtrip-go/roundtrip/retry"
 )
 
 func TestRedactor(t *testing.T) {
@@ -55,79 +47,6 @@ func TestRedactor(t *testing.T) {
 	custom := logging.NewRedactor(logging.WithRedactedHeaders("X-Session"))
 	assert.Equal(t, "REDACTED", custom.Header("x-session", []string{"abc"}, nil))
 	assert.Equal(t, "abc", logging.NewRedactor().Header("x-session", []string{"abc"}, nil))
-}
-
-func TestRetries(t *testing.T) {
-	var buf syncBuffer
-	base := middlewaretest.NewTransport(
-		middlewaretest.Reply{Status: http.StatusServiceUnavailable, Body: "busy"},
-		middlewaretest.Reply{Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}},
-		middlewaretest.Reply{Status: http.StatusOK, Body: "ok"},
-	)
-	rt := retry.New(
-		retry.WithBackoff(time.Millisecond, time.Millisecond),
-		retry.WithJitter(0),
-		retry.OnRetry(logging.Retries(zerolog.New(&buf), logging.WithRedactedQueryParams("session"))),
-	)(base)
-	req, err := http.NewRequest(http.MethodGet, "https://joe:pa55word@api.example.test/items?page=2&api_key=k3y&session=s3ss", nil)
-	require.NoError(t, err)
-	resp, err := rt.RoundTrip(req)
-	require.NoError(t, err)
-	_, _ = io.Copy(io.Discard, resp.Body)
-	require.NoError(t, resp.Body.Close())
-
-	out := buf.String()
-	for _, secret := range []string{"pa55word", "joe", "k3y", "s3ss"} {
-		assert.NotContains(t, out, secret)
-	}
-	events := buf.events(t)
-	require.Len(t, events, 2, "log:\n%s", out)
-	wantURL := "https://REDACTED@api.example.test/items?page=2&api_key=REDACTED&session=REDACTED"
-	for i, e := range events {
-		assert.Equal(t, "warn", e["level"])
-		assert.Equal(t, "retrying request", e["message"])
-		assert.Equal(t, "GET", e["method"])
-		assert.Equal(t, wantURL, e["url"])
-		assert.EqualValues(t, i+1, e["attempt"])
-		assert.EqualValues(t, 1, e["delay"])
-	}
-	assert.EqualValues(t, 503, events[0]["status"])
-	assert.NotContains(t, events[0], "error")
-	assert.Contains(t, events[1]["error"], "connection refused")
-	assert.NotContains(t, events[1], "status")
-}
-
-func TestRetriesDisabledAllocatesNothing(t *testing.T) {
-	listen := logging.Retries(zerolog.New(io.Discard).Level(zerolog.ErrorLevel))
-	ev := retry.Event{Request: newBenchRequest(t, redactedURL), Attempt: 1, Delay: time.Second, StatusCode: 503}
-	assert.Zero(t, testing.AllocsPerRun(100, func() { listen(ev) }))
-	logging.Retries(zerolog.New(io.Discard))(retry.Event{}) // no request: ignored, no panic
-}
-
-// ExampleRetries writes a redacted warn event for each retry a retry
-// middleware schedules.
-func ExampleRetries() {
-	logger := zerolog.New(os.Stdout)
-	base := middlewaretest.NewTransport(
-		middlewaretest.Reply{Status: http.StatusServiceUnavailable},
-		middlewaretest.Reply{Status: http.StatusOK},
-	)
-	client := &http.Client{Transport: retry.New(
-		retry.WithBackoff(time.Millisecond, time.Millisecond),
-		retry.WithJitter(0),
-		retry.OnRetry(logging.Retries(logger)),
-	)(base)}
-
-	resp, err := client.Get("https://api.example.test/items?page=2&token=s3cret")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	resp.Body.Close()
-	fmt.Println(resp.StatusCode)
-	// Output:
-	// {"level":"warn","method":"GET","url":"https://api.example.test/items?page=2&token=REDACTED","attempt":1,"status":503,"delay":1,"message":"retrying request"}
-	// 200
 }
 
 // ExampleRedactor redacts a URL for a log line of one's own.
@@ -175,7 +94,8 @@ var secretHeaders = []string{
 // FuzzRedactHeader checks that header redaction never panics, that a
 // secret header prints REDACTED whatever the case of its name and whatever
 // its value, and that a secret of the request URL (its password, a secret
-// query value) never survives in any other header's value.
+// query value) never survives in any other header's value where it stands
+// as a whole token.
 func FuzzRedactHeader(f *testing.F) {
 	f.Add("Location", "see https://u:p@h.test/?token=abc", "hunter22", "aZ")
 	f.Add("X-Api-Key", "", "k3y-value", "\xff\x00")
@@ -205,7 +125,7 @@ func FuzzRedactHeader(f *testing.F) {
 		for _, v := range [][]string{
 			{value + " " + u.String()},
 			{u.String(), value},
-			{value + secret + value},
+			{value + " " + secret + " " + value},
 		} {
 			got := r.Header("X-Debug", v, u)
 			if strings.Contains(got, secret) {

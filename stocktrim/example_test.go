@@ -69,7 +69,7 @@ func ExampleMiddlewares() {
 	logger := zerolog.New(zerolog.ConsoleWriter{
 		Out: os.Stdout, NoColor: true,
 		PartsOrder:    []string{zerolog.LevelFieldName, zerolog.MessageFieldName},
-		FieldsExclude: []string{"url", "duration", "delay"},
+		FieldsExclude: []string{"url", "duration_ms", "delay_ms"},
 	}).Level(zerolog.InfoLevel)
 	mws, err := stocktrim.Middlewares(
 		stocktrim.WithBaseURL(srv.URL),

@@ -138,12 +138,12 @@ func TestStackRecoversFromFaults(t *testing.T) {
 		assert.Equal(t, "GET", w["method"])
 		assert.Equal(t, srv.URL+"/api/Products", w["url"])
 		assert.Equal(t, float64(i+1), w["attempt"])
-		assert.Contains(t, w, "delay")
+		assert.Contains(t, w, "delay_ms")
 	}
 	assert.Contains(t, warns[0], "error")
 	assert.NotContains(t, warns[0], "status")
 	assert.Equal(t, []any{503.0, 503.0, 429.0}, []any{warns[1]["status"], warns[2]["status"], warns[3]["status"]})
-	assert.Equal(t, 1000.0, warns[3]["delay"], "Retry-After replaces the backoff")
+	assert.Equal(t, 1000.0, warns[3]["delay_ms"], "Retry-After replaces the backoff")
 
 	attempts := logs.events(t, "http request")
 	assert.Len(t, attempts, 5, "one access event per attempt")

@@ -13,6 +13,7 @@ import (
 	"github.com/roundtrip-go/roundtrip"
 	"github.com/roundtrip-go/roundtrip/auth"
 	"github.com/roundtrip-go/roundtrip/logging"
+	"github.com/roundtrip-go/roundtrip/logging/retrylog"
 	"github.com/roundtrip-go/roundtrip/middleware"
 	"github.com/roundtrip-go/roundtrip/retry"
 	"github.com/roundtrip-go/roundtrip/timeout"
@@ -158,7 +159,7 @@ func (c *config) middlewares() ([]middleware.Middleware, error) {
 	}
 	retryOpts := []retry.Option{retry.WithMaxRetries(s.maxRetries)}
 	if c.logger != nil {
-		retryOpts = append(retryOpts, retry.OnRetry(logging.Retries(*c.logger)))
+		retryOpts = append(retryOpts, retrylog.New(*c.logger))
 	}
 	mws := []middleware.Middleware{
 		retry.New(append(retryOpts, c.retryOpts...)...),

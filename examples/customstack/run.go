@@ -21,6 +21,7 @@ import (
 	"github.com/roundtrip-go/roundtrip/auth"
 	"github.com/roundtrip-go/roundtrip/examples/internal/console"
 	"github.com/roundtrip-go/roundtrip/logging"
+	"github.com/roundtrip-go/roundtrip/logging/retrylog"
 	"github.com/roundtrip-go/roundtrip/retry"
 	"github.com/roundtrip-go/roundtrip/timeout"
 )
@@ -62,7 +63,7 @@ func newStack(host string, breaker circuitbreaker.CircuitBreaker[*http.Response]
 	policy := retry.NewPolicy(
 		retry.WithMaxRetries(4),
 		retry.WithBackoff(20*time.Millisecond, 100*time.Millisecond),
-		retry.OnRetry(logging.Retries(logger)), // a redacted warn per retry
+		retrylog.New(logger), // a redacted warn per retry, an error per give-up
 	)
 	return roundtrip.Chain(
 		retry.Failsafe(policy, breaker), // the breaker sees every attempt

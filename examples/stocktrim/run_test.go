@@ -40,7 +40,7 @@ func TestRunDemo(t *testing.T) {
 		"connection reset by peer", // the dropped connection
 		"status=503",               // twice
 		"status=429",               // with Retry-After: 1
-		"delay=1000 ",              // waited exactly
+		"delay=1s ",                // waited exactly
 		"timeout",                  // the stalled response
 		"retrying request",
 		"Done: 8 requests reached the server for 3 calls",

@@ -157,3 +157,32 @@ func TestWatchConcurrentCloseEndsOnce(t *testing.T) {
 		t.Errorf("ends = %d, closes = %d; want 1, 1", ends, orig.closes)
 	}
 }
+
+type recorder struct {
+	seen []byte
+	ends int
+}
+
+func (r *recorder) OnRead(p []byte, err error) error { r.seen = append(r.seen, p...); return err }
+func (r *recorder) OnEnd()                           { r.ends++ }
+
+func TestWatchWith(t *testing.T) {
+	orig := &countingBody{Reader: strings.NewReader("hello")}
+	resp := &http.Response{StatusCode: 200, Body: orig}
+	var rec recorder
+	WatchWith(resp, &rec)
+	got, err := io.ReadAll(resp.Body)
+	if err != nil || string(got) != "hello" {
+		t.Fatalf("ReadAll = %q, %v; want hello, nil", got, err)
+	}
+	_ = resp.Body.Close()
+	_ = resp.Body.Close()
+	if rec.ends != 1 || orig.closes != 1 || string(rec.seen) != "hello" {
+		t.Errorf("ends = %d, closes = %d, seen = %q; want 1, 1, hello", rec.ends, orig.closes, rec.seen)
+	}
+	var none recorder
+	WatchWith(&http.Response{Body: http.NoBody}, &none)
+	if none.ends != 1 {
+		t.Errorf("ends for NoBody = %d; want 1", none.ends)
+	}
+}

@@ -3,8 +3,12 @@
 package console
 
 import (
+	"encoding/json"
 	"io"
+	"math"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -26,5 +30,29 @@ func NewLogger(w io.Writer, lvl zerolog.Level) zerolog.Logger {
 	stamp := zerolog.HookFunc(func(e *zerolog.Event, _ zerolog.Level, _ string) {
 		e.Str(zerolog.TimestampFieldName, time.Now().Format("15:04:05.000"))
 	})
-	return zerolog.New(zerolog.ConsoleWriter{Out: w, NoColor: !color}).Level(lvl).Hook(stamp)
+	cw := zerolog.ConsoleWriter{Out: w, NoColor: !color, FormatPrepare: withUnits}
+	return zerolog.New(cw).Level(lvl).Hook(stamp)
+}
+
+// withUnits shows every millisecond field (duration_ms, delay_ms) with its
+// unit, under the name without "_ms": duration=0.545ms, delay=1s.
+func withUnits(fields map[string]any) error {
+	for k, v := range fields {
+		num, ok := v.(json.Number) // ConsoleWriter decodes numbers so
+		name, isMillis := strings.CutSuffix(k, "_ms")
+		if !ok || !isMillis || name == "" {
+			continue
+		}
+		ms, err := num.Float64()
+		if err != nil {
+			continue
+		}
+		delete(fields, k)
+		if ms >= 1000 {
+			fields[name] = time.Duration(ms * float64(time.Millisecond)).Round(time.Millisecond).String()
+		} else {
+			fields[name] = strconv.FormatFloat(math.Round(ms*1000)/1000, 'f', -1, 64) + "ms"
+		}
+	}
+	return nil
 }

@@ -1,0 +1,22 @@
+// Package retrylog logs what a retry middleware decides, to zerolog ([New])
+// or to log/slog ([NewSlog]): a warn event for every retry it schedules
+// and exactly one error event when a call gives up after its retries.
+//
+// It is the adapter between the retry and logging packages, which do not
+// import each other: each listener is one [retry.Option], and its events
+// have the field names and the redaction of logging's access events, so
+// the two read as one log. Below the retry middleware, logging writes each
+// failed attempt at warn; so a call that recovers logs no error, and a
+// call that fails logs exactly one: the give-up.
+//
+// # Fields
+//
+// "retrying request" (warn): method, url (redacted), attempt (the attempt
+// that failed, 1-based), status or error (redacted, the same text as the
+// access event of that attempt), delay_ms (the wait before the next
+// attempt, in milliseconds, as a float).
+//
+// "giving up" (error): method, url, attempt (the last attempt), status or
+// error, and reason: why the retries stopped, one of retry's Reason
+// constants (max_retries, budget, deadline, max_duration, retry_after).
+package retrylog
