@@ -19,7 +19,8 @@
 // closed, never only until RoundTrip returns, so a caller can read the body
 // after RoundTrip has returned and a server that stalls half way through
 // the body still cannot hold the caller forever. An attempt that returns an
-// error or a response without a body ends at once.
+// error or a response without a body ends at once. [Override] gives the
+// requests made with one context a limit of their own.
 //
 // When the limit fires, the error is an [*Error]: it matches
 // context.DeadlineExceeded with [errors.Is], is a [net.Error] whose Timeout

@@ -15,7 +15,7 @@ import (
 // a cause such as *net.OpError.
 type Error struct {
 	// Limit is the limit that fired: the deadline under New, the time
-	// without progress under Idle.
+	// without progress under Idle, after any [Override].
 	Limit time.Duration
 	// Idle reports that the limit was Idle's: no progress for Limit.
 	Idle bool

@@ -80,3 +80,30 @@ func ExampleIdle() {
 	// /steady: 120 bytes, error: <nil>
 	// /stalled: 0 bytes, error: timeout: attempt made no progress for 100ms
 }
+
+func ExampleOverride() {
+	// A base that reports the deadline it was given and answers at once.
+	base := middleware.Func(func(req *http.Request) (*http.Response, error) {
+		if deadline, ok := req.Context().Deadline(); ok {
+			fmt.Println("deadline in", time.Until(deadline).Round(time.Minute))
+		} else {
+			fmt.Println("no deadline")
+		}
+		return &http.Response{StatusCode: http.StatusNoContent, Body: http.NoBody, Header: http.Header{}, Request: req}, nil
+	})
+	client := &http.Client{Transport: timeout.New(time.Minute)(base)}
+
+	get := func(ctx context.Context) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://example.test/export", nil)
+		if resp, err := client.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
+	get(context.Background())                                   // the middleware's minute
+	get(timeout.Override(context.Background(), 10*time.Minute)) // one long export
+	get(timeout.Override(context.Background(), 0))              // no limit for this one
+	// Output:
+	// deadline in 1m0s
+	// deadline in 10m0s
+	// no deadline
+}

@@ -15,9 +15,10 @@ import (
 // when d has passed fails; use [Idle] for a limit that only a stall trips.
 //
 // A d of zero or less disables the deadline: the middleware returns next
-// unchanged. A nil next means [http.DefaultTransport]. The caller's own
-// context still applies: whichever ends first wins, and only the deadline
-// set here produces an [*Error].
+// unchanged, and [Override] cannot turn it back on. A nil next means
+// [http.DefaultTransport]. The caller's own context still applies:
+// whichever ends first wins, and only the deadline set here produces an
+// [*Error]. [Override] replaces d for the requests made with its context.
 func New(d time.Duration) middleware.Middleware {
 	return limit(d, false)
 }
@@ -32,8 +33,9 @@ func New(d time.Duration) middleware.Middleware {
 //
 // The limit covers the request until its response body is read to EOF or
 // closed. A d of zero or less disables it: the middleware returns next
-// unchanged. A nil next means [http.DefaultTransport]. The caller's own
-// context still applies.
+// unchanged, and [Override] cannot turn it back on. A nil next means
+// [http.DefaultTransport]. The caller's own context still applies, and
+// [Override] replaces d for the requests made with its context.
 //
 // Under Idle the next RoundTripper reads the request body, and calls
 // GetBody, through a wrapper that counts the bytes as progress; Close
@@ -67,7 +69,14 @@ var _ http.RoundTripper = (*transport)(nil)
 // body is closed or read to EOF, or at once when there is no body or no
 // response.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	a, out := start(req, t.limit, t.idle)
+	d := t.limit
+	if o, ok := overridden(req.Context()); ok {
+		d = o
+	}
+	if d <= 0 {
+		return t.next.RoundTrip(req)
+	}
+	a, out := start(req, d, t.idle)
 	resp, err := t.next.RoundTrip(out)
 	if err != nil {
 		err = a.fail(err)
