@@ -29,7 +29,7 @@ func ExampleNew() {
 	// Get "http://example.test/": timeout: attempt exceeded its 10ms deadline
 }
 
-// trickle is a response body that gives one chunk every 10ms, then EOF
+// trickle is a response body that gives one chunk every 25ms, then EOF
 // when chunks is 0; or, when chunks starts below 0, stalls until its
 // attempt's context ends, as a server that stops sending would.
 type trickle struct {
@@ -45,7 +45,7 @@ func (b *trickle) Read(p []byte) (int, error) {
 	case b.chunks == 0:
 		return 0, io.EOF
 	}
-	time.Sleep(10 * time.Millisecond)
+	time.Sleep(25 * time.Millisecond)
 	b.chunks--
 	return copy(p, "chunk "), nil
 }
@@ -53,18 +53,18 @@ func (b *trickle) Read(p []byte) (int, error) {
 func (b *trickle) Close() error { return nil }
 
 func ExampleIdle() {
-	// A base whose body trickles in for 20 chunks, 200ms in all, or, for
+	// A base whose body trickles in for 30 chunks, 750ms in all, or, for
 	// /stalled, stops after the headers.
 	base := middleware.Func(func(req *http.Request) (*http.Response, error) {
-		chunks := 20
+		chunks := 30
 		if req.URL.Path == "/stalled" {
 			chunks = -1
 		}
 		body := &trickle{ctx: req.Context(), chunks: chunks}
 		return &http.Response{StatusCode: http.StatusOK, Body: body, Header: http.Header{}, Request: req}, nil
 	})
-	// 100ms without a byte fails the attempt; 200ms of steady bytes does not.
-	client := &http.Client{Transport: timeout.Idle(100 * time.Millisecond)(base)}
+	// 500ms without a byte fails the attempt; 750ms of steady bytes does not.
+	client := &http.Client{Transport: timeout.Idle(500 * time.Millisecond)(base)}
 
 	for _, path := range []string{"/steady", "/stalled"} {
 		resp, err := client.Get("http://example.test" + path)
@@ -77,8 +77,8 @@ func ExampleIdle() {
 		fmt.Printf("%s: %d bytes, error: %v\n", path, len(got), err)
 	}
 	// Output:
-	// /steady: 120 bytes, error: <nil>
-	// /stalled: 0 bytes, error: timeout: attempt made no progress for 100ms
+	// /steady: 180 bytes, error: <nil>
+	// /stalled: 0 bytes, error: timeout: attempt made no progress for 500ms
 }
 
 func ExampleOverride() {

@@ -116,34 +116,79 @@ func TestFiresOnSlowServer(t *testing.T) {
 	assert.Less(t, time.Since(start), stallLimit, "the deadline did not end the attempt")
 }
 
-// TestDeadlineCoversBody checks that the deadline still runs while the
-// caller reads the body, under a caller context that cannot end and one
-// that can. The headers come at once; the limit is 500 ms so that they
-// come in time on a loaded machine.
-func TestDeadlineCoversBody(t *testing.T) {
-	const limit = 500 * time.Millisecond
-	parents := []struct {
-		give string
-		ctx  func(t *testing.T) context.Context
-	}{
-		{give: "background", ctx: func(*testing.T) context.Context { return context.Background() }},
-		{give: "cancellable", ctx: func(t *testing.T) context.Context {
-			ctx, cancel := context.WithCancel(context.Background())
-			t.Cleanup(cancel)
-			return ctx
-		}},
+// stalledBody gives "partial", then blocks until ctx ends and returns its
+// cause, as net/http's response body does.
+type stalledBody struct {
+	ctx  context.Context
+	sent bool
+}
+
+func (b *stalledBody) Read(p []byte) (int, error) {
+	if !b.sent {
+		b.sent = true
+		return copy(p, "partial"), nil
 	}
-	for _, tt := range parents {
-		t.Run(tt.give, func(t *testing.T) {
+	select {
+	case <-b.ctx.Done():
+		return 0, context.Cause(b.ctx)
+	case <-time.After(stallLimit):
+		return 0, errNeverCancelled
+	}
+}
+
+func (b *stalledBody) Close() error { return nil }
+
+// TestLimitCoversBody checks that the limit still runs while the caller
+// reads the body, and that the Read it ends fails with an *Error, under a
+// caller context that cannot end and one that can. The base answers at
+// once from memory and its body stalls after a few bytes, so the outcome
+// does not depend on how fast the machine is.
+func TestLimitCoversBody(t *testing.T) {
+	const limit = 20 * time.Millisecond
+	base := middleware.Func(func(req *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusOK, Body: &stalledBody{ctx: req.Context()}, Header: http.Header{}, Request: req}, nil
+	})
+	for _, idle := range []bool{false, true} {
+		for _, cancellable := range []bool{false, true} {
+			mw := timeout.New(limit)
+			if idle {
+				mw = timeout.Idle(limit)
+			}
+			ctx := context.Background()
+			if cancellable {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithCancel(ctx)
+				defer cancel()
+			}
+			resp, err := mw(base).RoundTrip(newGet(t, ctx, "http://example.test/"))
+			require.NoError(t, err)
+			got, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.Equal(t, "partial", string(got))
+			assertAttemptTimeout(t, err, limit, idle)
+		}
+	}
+}
+
+// TestLimitCoversBodyOverHTTP is TestLimitCoversBody through net/http and
+// a real server that sends the headers and part of the body, then stalls.
+// The limit is 2 s, so that the headers come in time on a loaded machine.
+func TestLimitCoversBodyOverHTTP(t *testing.T) {
+	const limit = 2 * time.Second
+	for _, idle := range []bool{false, true} {
+		t.Run(map[bool]string{false: "New", true: "Idle"}[idle], func(t *testing.T) {
 			t.Parallel()
+			mw := timeout.New(limit)
+			if idle {
+				mw = timeout.Idle(limit)
+			}
 			srv := stallServer(t, true)
-			client := newClient(t, timeout.New(limit))
-			resp, err := client.Do(newGet(t, tt.ctx(t), srv.URL))
+			resp, err := newClient(t, mw).Get(srv.URL)
 			require.NoError(t, err, "the headers came in time")
 			defer resp.Body.Close()
 			got, err := io.ReadAll(resp.Body)
 			assert.Equal(t, "partial", string(got))
-			assertAttemptTimeout(t, err, limit, false)
+			assertAttemptTimeout(t, err, limit, idle)
 		})
 	}
 }
