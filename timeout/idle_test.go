@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,22 +34,36 @@ const (
 const stallIdle = 100 * time.Millisecond
 
 // pacedReader gives one byte every idleGap until idleRun has passed since
-// its first Read, and counts them.
+// its first Read, and counts them. The transport reads it in a goroutine
+// of its own, so its state is behind a lock.
 type pacedReader struct {
+	mu    sync.Mutex
 	start time.Time
 	n     int
 }
 
 func (r *pacedReader) Read(p []byte) (int, error) {
+	r.mu.Lock()
 	if r.start.IsZero() {
 		r.start = time.Now()
 	}
-	if time.Since(r.start) >= idleRun || r.n >= maxSteps {
+	done := time.Since(r.start) >= idleRun || r.n >= maxSteps
+	r.mu.Unlock()
+	if done {
 		return 0, io.EOF
 	}
 	time.Sleep(idleGap) // pacing, not synchronisation
+	r.mu.Lock()
 	r.n++
+	r.mu.Unlock()
 	return copy(p, "x"), nil
+}
+
+// sent returns when the first Read came and how many bytes were read.
+func (r *pacedReader) sent() (time.Time, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.start, r.n
 }
 
 // TestIdleSteadyDownloadPasses streams a body for three times the limit,
@@ -100,8 +115,9 @@ func TestIdleSteadyUploadPasses(t *testing.T) {
 	defer resp.Body.Close()
 	got, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	assert.Equal(t, strconv.Itoa(body.n), string(got))
-	assert.GreaterOrEqual(t, time.Since(body.start), idleRun, "the upload was not slower than the limit; the test proves nothing")
+	start, n := body.sent()
+	assert.Equal(t, strconv.Itoa(n), string(got))
+	assert.GreaterOrEqual(t, time.Since(start), idleRun, "the upload was not slower than the limit; the test proves nothing")
 }
 
 func TestIdleStallBeforeHeadersFails(t *testing.T) {
@@ -116,8 +132,7 @@ func TestIdleStallBeforeHeadersFails(t *testing.T) {
 	assert.GreaterOrEqual(t, time.Since(start), stallIdle, "failed before the limit")
 }
 
-// infiniteReader gives zeros until limit bytes, more than any socket
-// buffer holds.
+// infiniteReader gives 1 GiB of zeros, more than any socket buffer holds.
 func infiniteReader() io.Reader { return io.LimitReader(zeros{}, 1<<30) }
 
 type zeros struct{}
@@ -176,8 +191,9 @@ func TestIdleRequestBodyKept(t *testing.T) {
 	require.NoError(t, err, "reads from the GetBody replay were not progress")
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, payload, string(gotBody))
-	assert.Equal(t, int64(paced.n), replayed)
-	assert.GreaterOrEqual(t, time.Since(paced.start), idleRun, "the replay was not slower than the limit; the test proves nothing")
+	start, n := paced.sent()
+	assert.Equal(t, int64(n), replayed)
+	assert.GreaterOrEqual(t, time.Since(start), idleRun, "the replay was not slower than the limit; the test proves nothing")
 	assert.Equal(t, 1, body.closes, "the caller's body was not closed exactly once")
 	assert.Same(t, body, req.Body, "the caller's request was changed")
 }
