@@ -3,6 +3,7 @@ package timeout_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,11 @@ import (
 // memBase answers every request with 200 and a small body, in memory: what
 // is measured on top of it is the timeout middleware alone.
 var memBase = middlewaretest.Static{Header: http.Header{"Content-Type": {"application/json"}}, Body: `[]`}
+
+// bigBase answers with a 256 KiB body. The raw row copies it with one
+// WriteTo; through a middleware it takes 32 Reads of 8 KiB, and under Idle
+// each of them is progress.
+var bigBase = middlewaretest.Static{Body: strings.Repeat("x", 256<<10)}
 
 // childBase derives a cancellable child of the request's context and
 // watches it, as net/http's Transport does for every request.
@@ -28,42 +34,41 @@ var childBase = middleware.Func(func(req *http.Request) (*http.Response, error) 
 	return memBase.RoundTrip(req)
 })
 
-func runBench(b *testing.B, ctx context.Context, rt http.RoundTripper) {
-	b.Helper()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://example.test/api/Products", nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	middlewaretest.Benchmark(b, rt, req)
-}
-
-// BenchmarkRaw is the in-memory base alone, the baseline for the rows below.
-func BenchmarkRaw(b *testing.B) {
-	runBench(b, context.Background(), memBase)
-}
-
-// BenchmarkTimeout is a successful request through New over the in-memory
-// base, under a caller context that cannot be cancelled.
+// BenchmarkTimeout measures a successful request over an in-memory base:
+// raw (the base alone, the baseline of its case), through New, and through
+// Idle. The cases: a small body under a caller context that cannot end;
+// the same under one that can, which the attempt must follow; a base that
+// derives a child context as net/http's Transport does; a 256 KiB body.
 func BenchmarkTimeout(b *testing.B) {
-	runBench(b, context.Background(), timeout.New(30*time.Second)(memBase))
-}
-
-// BenchmarkTimeoutCallerCancel is BenchmarkTimeout under a caller context
-// that can be cancelled, which the attempt has to follow.
-func BenchmarkTimeoutCallerCancel(b *testing.B) {
-	ctx, cancel := context.WithCancel(context.Background())
+	cancellable, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	runBench(b, ctx, timeout.New(30*time.Second)(memBase))
-}
-
-// BenchmarkTimeoutChildContext is BenchmarkTimeout over a base that derives
-// and watches a child context, as net/http's Transport does.
-func BenchmarkTimeoutChildContext(b *testing.B) {
-	runBench(b, context.Background(), timeout.New(30*time.Second)(childBase))
-}
-
-// BenchmarkRawChildContext is childBase alone, the baseline for
-// BenchmarkTimeoutChildContext.
-func BenchmarkRawChildContext(b *testing.B) {
-	runBench(b, context.Background(), childBase)
+	cases := []struct {
+		name string
+		ctx  context.Context
+		base http.RoundTripper
+	}{
+		{name: "small", ctx: context.Background(), base: memBase},
+		{name: "caller-cancel", ctx: cancellable, base: memBase},
+		{name: "child-context", ctx: context.Background(), base: childBase},
+		{name: "256KiB", ctx: context.Background(), base: bigBase},
+	}
+	layers := []struct {
+		name string
+		mw   middleware.Middleware
+	}{
+		{name: "raw", mw: func(next http.RoundTripper) http.RoundTripper { return next }},
+		{name: "New", mw: timeout.New(30 * time.Second)},
+		{name: "Idle", mw: timeout.Idle(30 * time.Second)},
+	}
+	for _, c := range cases {
+		req, err := http.NewRequestWithContext(c.ctx, http.MethodGet, "http://example.test/api/Products", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, l := range layers {
+			b.Run(c.name+"/"+l.name, func(b *testing.B) {
+				middlewaretest.Benchmark(b, l.mw(c.base), req)
+			})
+		}
+	}
 }

@@ -6,27 +6,35 @@ import (
 	"time"
 )
 
-// Error reports that the per-attempt deadline set by [New] fired before the
-// attempt finished, while the caller's own context was still live.
+// Error reports that the limit set by [New] or [Idle] ended the attempt,
+// while the caller's own context was still live.
 //
 // It matches [context.DeadlineExceeded] with [errors.Is], satisfies
 // [net.Error] with Timeout reporting true, and unwraps to the error the
 // next RoundTripper or the body read returned, so [errors.As] still reaches
 // a cause such as *net.OpError.
 type Error struct {
-	// Limit is the deadline each attempt was given.
+	// Limit is the limit that fired: the deadline under New, the time
+	// without progress under Idle, after any [Override].
 	Limit time.Duration
+	// Idle reports that the limit was Idle's: no progress for Limit.
+	Idle bool
 	// Err is what the next RoundTripper or the body read returned when the
-	// deadline fired. It may be nil.
+	// limit fired, when it says more than that the attempt's context
+	// ended. It may be nil.
 	Err error
 }
 
 // Error describes the timeout. It names the limit, never the request.
 func (e *Error) Error() string {
-	if e.Err == nil || e.Err == context.DeadlineExceeded {
-		return fmt.Sprintf("timeout: attempt exceeded its %v deadline", e.Limit)
+	what := fmt.Sprintf("timeout: attempt exceeded its %v deadline", e.Limit)
+	if e.Idle {
+		what = fmt.Sprintf("timeout: attempt made no progress for %v", e.Limit)
 	}
-	return fmt.Sprintf("timeout: attempt exceeded its %v deadline: %v", e.Limit, e.Err)
+	if e.Err == nil || e.Err == context.DeadlineExceeded {
+		return what
+	}
+	return what + ": " + e.Err.Error()
 }
 
 // Timeout reports true: the attempt ran out of time.
