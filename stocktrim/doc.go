@@ -7,7 +7,11 @@
 //	if err != nil {
 //		return err
 //	}
-//	resp, err := client.Get(stocktrim.DefaultBaseURL + "/api/Products")
+//	base, err := stocktrim.BaseURL() // STOCKTRIM_BASE_URL, or the default
+//	if err != nil {
+//		return err
+//	}
+//	resp, err := client.Get(base + "/api/Products")
 //
 // The stack, outermost first, each layer a public package of this module:
 //
@@ -24,8 +28,9 @@
 //
 // An option given in code wins over its environment variable, which wins
 // over the default. STOCKTRIM_TIMEOUT is seconds, like 30 or 2.5, or a Go
-// duration, like 1m30s. STOCKTRIM_BASE_URL defaults to [DefaultBaseURL].
-// An empty variable counts as unset.
+// duration, like 1m30s. STOCKTRIM_BASE_URL defaults to [DefaultBaseURL];
+// [BaseURL] returns the one in effect, to build request URLs with. An
+// empty variable counts as unset.
 //
 // The order matters: retry is outermost so that each retry passes the
 // timeout, auth and logging again, with a fresh deadline and its own log

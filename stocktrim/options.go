@@ -47,12 +47,13 @@ func WithCredentials(authID, signature string) Option {
 }
 
 // WithBaseURL sets the base URL of the API, an absolute http or https URL
-// such as [DefaultBaseURL]. Its host is the only one the credentials are
-// sent to. Empty means STOCKTRIM_BASE_URL, or else [DefaultBaseURL].
-// Another URL is an error ([ErrInvalidBaseURL]).
+// such as [DefaultBaseURL], maybe with a path, without query or fragment.
+// Its host is the only one the credentials are sent to. Empty means
+// STOCKTRIM_BASE_URL, or else [DefaultBaseURL]. Another URL is an error
+// ([ErrInvalidBaseURL]).
 //
 // The stack does not rewrite request URLs: requests must be made to
-// absolute URLs under this base URL.
+// absolute URLs under this base URL, which [BaseURL] returns as resolved.
 func WithBaseURL(u string) Option {
 	return func(c *config) { c.baseURL = u }
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -38,7 +39,7 @@ func newConfig(opts []Option) *config {
 // settings are the resolved options: code, then environment, then default.
 type settings struct {
 	authID, signature string
-	host              string // the base URL's host name, without port
+	base              *url.URL // parsed, without trailing slashes
 	maxRetries        int
 	timeout           time.Duration
 }
@@ -62,14 +63,10 @@ func (c *config) resolve() (settings, error) {
 		}
 	}
 
-	raw, name := setting(c.baseURL, "WithBaseURL", EnvBaseURL)
-	if raw == "" {
-		name, raw = "DefaultBaseURL", DefaultBaseURL
-	}
-	if u, err := parseBaseURL(raw); err != nil {
-		errs = append(errs, fmt.Errorf("%w: %s is %v", ErrInvalidBaseURL, name, err))
+	if u, err := c.resolveBaseURL(); err != nil {
+		errs = append(errs, err)
 	} else {
-		s.host = u.Hostname()
+		s.base = u
 	}
 
 	s.maxRetries = DefaultMaxRetries
@@ -81,7 +78,7 @@ func (c *config) resolve() (settings, error) {
 	case env != "":
 		n, err := parseMaxRetries(env)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%w: %s is %v", ErrInvalidMaxRetries, EnvMaxRetries, err))
+			errs = append(errs, fmt.Errorf("%w: %s %v", ErrInvalidMaxRetries, EnvMaxRetries, err))
 		}
 		s.maxRetries = n
 	}
@@ -95,7 +92,7 @@ func (c *config) resolve() (settings, error) {
 	case env != "":
 		d, err := parseTimeout(env)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%w: %s is %v", ErrInvalidTimeout, EnvTimeout, err))
+			errs = append(errs, fmt.Errorf("%w: %s %v", ErrInvalidTimeout, EnvTimeout, err))
 		}
 		s.timeout = d
 	}
@@ -166,7 +163,7 @@ func (c *config) middlewares() ([]middleware.Middleware, error) {
 		auth.Headers(map[string]string{
 			HeaderAuthID:    s.authID,
 			HeaderSignature: s.signature,
-		}, auth.OnlyHosts(s.host)),
+		}, auth.OnlyHosts(s.base.Hostname())),
 	}
 	if c.logger != nil {
 		mws = append(mws, logging.New(*c.logger))

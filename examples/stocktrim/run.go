@@ -90,9 +90,9 @@ func real(ctx context.Context, o options, logger zerolog.Logger, stdout io.Write
 		return err
 	}
 	defer client.CloseIdleConnections()
-	base := os.Getenv(stocktrim.EnvBaseURL)
-	if base == "" {
-		base = stocktrim.DefaultBaseURL
+	base, err := stocktrim.BaseURL()
+	if err != nil {
+		return err
 	}
 	ps, err := listProducts(ctx, client, base, o.code)
 	if err != nil {
