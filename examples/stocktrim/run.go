@@ -161,7 +161,15 @@ func demo(ctx context.Context, o options, logger zerolog.Logger, stdout, stderr 
 		return err
 	}
 
-	say("Done: %d requests reached the server for 3 calls; %d customers, %d suppliers, and these products:",
+	srv.Inject(stocktrimtest.Fault{Method: http.MethodPost, Path: "/api/SalesOrders", Status: http.StatusServiceUnavailable})
+	say("4. POST /api/SalesOrders: the server answers 503. A POST that creates is not retried: it may have been applied, and a second one would be a second order.")
+	status, err := post(ctx, client, srv.URL+"/api/SalesOrders", `{"productId":"WIDGET-001","orderDate":"2026-01-01T00:00:00Z","quantity":2}`)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "    The job gets %q after one attempt, to report or to check for the order before sending it again.\n", status)
+
+	say("Done: %d requests reached the server for 4 calls; %d customers, %d suppliers, and these products:",
 		len(srv.Requests()), len(customers), len(suppliers))
 	printProducts(stdout, ps)
 	return nil
@@ -179,6 +187,25 @@ func listProducts(ctx context.Context, client *http.Client, base, code string) (
 		return nil, err
 	}
 	return ps, nil
+}
+
+// post POSTs the JSON body to u and returns the response status, the body
+// read and closed.
+func post(ctx context.Context, client *http.Client, u, body string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return "", fmt.Errorf("POST %s: reading the response: %w", req.URL.Path, err)
+	}
+	return resp.Status, nil
 }
 
 // getJSON GETs u and decodes a 200 response's JSON body into v.

@@ -43,7 +43,9 @@ func TestRunDemo(t *testing.T) {
 		"delay=1000 ",              // waited exactly
 		"timeout",                  // the stalled response
 		"retrying request",
-		"Done: 8 requests reached the server for 3 calls",
+		"POST /api/SalesOrders",
+		`gets "503 Service Unavailable" after one attempt`, // a create is not retried
+		"Done: 9 requests reached the server for 4 calls",
 	} {
 		assert.Contains(t, log, want)
 	}
