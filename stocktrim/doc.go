@@ -20,7 +20,7 @@
 //	         (a warn event per retry with a logger) WithRetryOptions
 //	timeout  30 s per attempt, body included        WithTimeout       STOCKTRIM_TIMEOUT
 //	auth     api-auth-id, api-auth-signature,       WithCredentials   STOCKTRIM_API_AUTH_ID,
-//	         only to the base URL's host            WithBaseURL       STOCKTRIM_API_AUTH_SIGNATURE,
+//	         only to the base URL's origin          WithBaseURL       STOCKTRIM_API_AUTH_SIGNATURE,
 //	                                                                  STOCKTRIM_BASE_URL
 //	logging  off; one event per attempt, redacted   WithLogger
 //	base     clone of http.DefaultTransport,        WithTransport
@@ -35,7 +35,7 @@
 // The order matters: retry is outermost so that each retry passes the
 // timeout, auth and logging again, with a fresh deadline and its own log
 // event; auth is inside the retry so that a redirect, which net/http's
-// client sends through the same transport, reaches another host without
+// client sends through the same transport, reaches another origin without
 // the credentials; logging is innermost so that it logs what went on the
 // wire, with the credential headers redacted.
 //

@@ -36,7 +36,7 @@ type config struct {
 }
 
 // WithCredentials sets the api-auth-id and api-auth-signature headers sent
-// to the base URL's host. An empty value is taken from
+// to the base URL's origin. An empty value is taken from
 // STOCKTRIM_API_AUTH_ID or STOCKTRIM_API_AUTH_SIGNATURE instead; there is
 // no default, and a credential found nowhere is an error
 // ([ErrMissingCredentials]).
@@ -48,7 +48,9 @@ func WithCredentials(authID, signature string) Option {
 
 // WithBaseURL sets the base URL of the API, an absolute http or https URL
 // such as [DefaultBaseURL], maybe with a path, without query or fragment.
-// Its host is the only one the credentials are sent to. Empty means
+// Its origin (scheme, host and port, 443 or 80 when none is given) is the
+// only one the credentials are sent to: not plain http when the base URL
+// is https, not another port, not another host. Empty means
 // STOCKTRIM_BASE_URL, or else [DefaultBaseURL]. Another URL is an error
 // ([ErrInvalidBaseURL]).
 //

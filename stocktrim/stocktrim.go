@@ -163,7 +163,7 @@ func (c *config) middlewares() ([]middleware.Middleware, error) {
 		auth.Headers(map[string]string{
 			HeaderAuthID:    s.authID,
 			HeaderSignature: s.signature,
-		}, auth.OnlyHosts(s.base.Hostname())),
+		}, auth.OnlyOrigins(origin(s.base))),
 	}
 	if c.logger != nil {
 		mws = append(mws, logging.New(*c.logger))
@@ -194,7 +194,7 @@ func NewTransport(opts ...Option) (http.RoundTripper, error) {
 // It has no Timeout of its own: each attempt has its deadline, and a whole
 // call, retries included, is bounded by its request's context. Redirects
 // are followed as net/http does; the credentials go only to the base URL's
-// host. It returns an error, and no client, when an option or environment
+// origin (scheme, host and port). It returns an error, and no client, when an option or environment
 // variable is missing or malformed.
 func NewClient(opts ...Option) (*http.Client, error) {
 	rt, err := NewTransport(opts...)
