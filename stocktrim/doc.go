@@ -18,6 +18,7 @@
 //	layer    default                                option            environment
 //	retry    5 retries, 1 to 16 s ±25%, Retry-After WithMaxRetries    STOCKTRIM_MAX_RETRIES
 //	         (a warn event per retry with a logger) WithRetryOptions
+//	         idempotent methods and upsert POSTs
 //	timeout  30 s per attempt, body included        WithTimeout       STOCKTRIM_TIMEOUT
 //	auth     api-auth-id, api-auth-signature,       WithCredentials   STOCKTRIM_API_AUTH_ID,
 //	         only to the base URL's origin          WithBaseURL       STOCKTRIM_API_AUTH_SIGNATURE,
@@ -31,6 +32,14 @@
 // duration, like 1m30s. STOCKTRIM_BASE_URL defaults to [DefaultBaseURL];
 // [BaseURL] returns the one in effect, to build request URLs with. An
 // empty variable counts as unset.
+//
+// What is retried: the idempotent methods (GET, PUT, DELETE, ...), and
+// the POSTs that create or update by a natural key, which the API's
+// reference documents as such: POST /api/Products (by productId),
+// /api/Locations and /api/V2/Locations (by code). A POST that creates,
+// such as a new sales order, is retried only when it cannot have been
+// applied (a 429, a connection never made), as package retry does for
+// any POST.
 //
 // The order matters: retry is outermost so that each retry passes the
 // timeout, auth and logging again, with a fresh deadline and its own log

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/roundtrip-go/roundtrip/middleware"
+	"github.com/roundtrip-go/roundtrip/retry"
 )
 
 // upsertRoutes are the StockTrim API's POST routes that create or update
@@ -53,6 +54,13 @@ var upsertRoutes = []string{
 // retry costs one failed call; a wrong one may duplicate a write.
 func isUpsert(method, path string) bool {
 	return method == http.MethodPost && slices.Contains(upsertRoutes, path)
+}
+
+// retryAsIdempotent marks ctx so that the retry layer below retries its
+// request like a PUT, on every retryable condition: the stack's mark for
+// upserts (see markUpserts).
+func retryAsIdempotent(ctx context.Context) context.Context {
+	return retry.Override(ctx, retry.WithAllMethods())
 }
 
 // markUpserts returns the middleware that passes on each request to an

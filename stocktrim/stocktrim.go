@@ -137,6 +137,11 @@ func missing(id, sig bool) string {
 //
 //	retry → timeout per attempt → auth → logging (with WithLogger only)
 //
+// The retry layer retries the POSTs that create or update by a key
+// (POST /api/Products, /api/Locations and /api/V2/Locations under the
+// base URL) like a PUT, on every retryable condition; other POSTs only
+// when they cannot have had an effect (see package retry).
+//
 // so that roundtrip.Chain(mws...).Then(base) is what [NewTransport] builds
 // on base. [WithTransport] plays no part here. Each call returns new
 // middlewares; they hold no state between requests beyond their
@@ -157,8 +162,10 @@ func (c *config) middlewares() ([]middleware.Middleware, error) {
 	if c.logger != nil {
 		retryOpts = append(retryOpts, retry.OnRetry(logging.Retries(*c.logger)))
 	}
+	retries := retry.New(append(retryOpts, c.retryOpts...)...)
+	upserts := markUpserts(s.base, retryAsIdempotent)
 	mws := []middleware.Middleware{
-		retry.New(append(retryOpts, c.retryOpts...)...),
+		func(next http.RoundTripper) http.RoundTripper { return upserts(retries(next)) },
 		timeout.New(s.timeout),
 		auth.Headers(map[string]string{
 			HeaderAuthID:    s.authID,

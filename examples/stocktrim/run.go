@@ -161,15 +161,23 @@ func demo(ctx context.Context, o options, logger zerolog.Logger, stdout, stderr 
 		return err
 	}
 
+	srv.Inject(stocktrimtest.Fault{Method: http.MethodPost, Path: "/api/Products", Status: http.StatusServiceUnavailable})
+	say("4. POST /api/Products: the server answers 503. This POST creates or updates the product by its code, so sending it twice is safe, and the stack retries it like a PUT.")
+	status, err := post(ctx, client, srv.URL+"/api/Products", `{"productId":"WIDGET-003","name":"Tiny widget"}`)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "    The job gets %q.\n", status)
+
 	srv.Inject(stocktrimtest.Fault{Method: http.MethodPost, Path: "/api/SalesOrders", Status: http.StatusServiceUnavailable})
-	say("4. POST /api/SalesOrders: the server answers 503. A POST that creates is not retried: it may have been applied, and a second one would be a second order.")
-	status, err := post(ctx, client, srv.URL+"/api/SalesOrders", `{"productId":"WIDGET-001","orderDate":"2026-01-01T00:00:00Z","quantity":2}`)
+	say("5. POST /api/SalesOrders: the server answers 503. A POST that creates is not retried: it may have been applied, and a second one would be a second order.")
+	status, err = post(ctx, client, srv.URL+"/api/SalesOrders", `{"productId":"WIDGET-001","orderDate":"2026-01-01T00:00:00Z","quantity":2}`)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "    The job gets %q after one attempt, to report or to check for the order before sending it again.\n", status)
 
-	say("Done: %d requests reached the server for 4 calls; %d customers, %d suppliers, and these products:",
+	say("Done: %d requests reached the server for 5 calls; %d customers, %d suppliers, and these products:",
 		len(srv.Requests()), len(customers), len(suppliers))
 	printProducts(stdout, ps)
 	return nil
