@@ -18,7 +18,9 @@
 //	layer    default                                option            environment
 //	retry    5 retries, 1 to 16 s ±25%, Retry-After WithMaxRetries    STOCKTRIM_MAX_RETRIES
 //	         (a warn event per retry with a logger) WithRetryOptions
-//	         idempotent methods and upsert POSTs
+//	         idempotent methods and upsert POSTs    WithRetryBudget
+//	         a retry budget: retries at most 20%
+//	         of the requests in flight (3 or more)
 //	timeout  30 s per attempt, body included        WithTimeout       STOCKTRIM_TIMEOUT
 //	auth     api-auth-id, api-auth-signature,       WithCredentials   STOCKTRIM_API_AUTH_ID,
 //	         only to the base URL's origin          WithBaseURL       STOCKTRIM_API_AUTH_SIGNATURE,

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/failsafe-go/failsafe-go/budget"
 	"github.com/rs/zerolog"
 
 	"github.com/roundtrip-go/roundtrip/retry"
@@ -33,6 +34,8 @@ type config struct {
 	logger            *zerolog.Logger
 	transport         http.RoundTripper
 	retryOpts         []retry.Option
+	budget            budget.Budget
+	budgetSet         bool // WithRetryBudget was given, maybe with nil
 }
 
 // WithCredentials sets the api-auth-id and api-auth-signature headers sent
@@ -99,4 +102,20 @@ func WithTransport(base http.RoundTripper) Option {
 // listener rather than replacing the warn events. Nil options are skipped.
 func WithRetryOptions(opts ...retry.Option) Option {
 	return func(c *config) { c.retryOpts = append(c.retryOpts, opts...) }
+}
+
+// WithRetryBudget sets the retry budget of the stack: a bound on the share
+// of requests in flight that may be retries, across all requests through
+// the stack, so that under an outage many callers do not multiply the
+// load on a server that is already down, while a lone caller still gets
+// all its retries. A retry the budget refuses ends that request's retries
+// and returns its last result (see [retry.WithBudget]). Nil turns the
+// budget off. Without this option, each stack built ([Middlewares],
+// [NewTransport], [NewClient]) gets a budget of its own from
+// [budget.New]: retries may be up to 20% of the requests in flight, and
+// at least 3 at a time. b must come from package budget (budget.New or
+// budget.NewBuilder); the retry layer panics on another implementation. A
+// budget given here may be shared by several stacks.
+func WithRetryBudget(b budget.Budget) Option {
+	return func(c *config) { c.budget, c.budgetSet = b, true }
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/failsafe-go/failsafe-go/budget"
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/roundtrip-go/roundtrip"
@@ -158,7 +159,7 @@ func (c *config) middlewares() ([]middleware.Middleware, error) {
 	if err != nil {
 		return nil, err
 	}
-	retryOpts := []retry.Option{retry.WithMaxRetries(s.maxRetries)}
+	retryOpts := []retry.Option{retry.WithMaxRetries(s.maxRetries), retry.WithBudget(c.retryBudget())}
 	if c.logger != nil {
 		retryOpts = append(retryOpts, retry.OnRetry(logging.Retries(*c.logger)))
 	}
@@ -176,6 +177,15 @@ func (c *config) middlewares() ([]middleware.Middleware, error) {
 		mws = append(mws, logging.New(*c.logger))
 	}
 	return mws, nil
+}
+
+// retryBudget returns the budget given with WithRetryBudget, nil for
+// none, or else a new default budget for this stack.
+func (c *config) retryBudget() budget.Budget {
+	if c.budgetSet {
+		return c.budget
+	}
+	return budget.New()
 }
 
 // NewTransport returns the default stack for the StockTrim API as one
