@@ -21,7 +21,8 @@
 //	         idempotent methods and upsert POSTs    WithRetryBudget
 //	         a retry budget: retries at most 20%
 //	         of the requests in flight (3 or more)
-//	timeout  30 s per attempt, body included        WithTimeout       STOCKTRIM_TIMEOUT
+//	timeout  30 s without progress per attempt,     WithTimeout       STOCKTRIM_TIMEOUT
+//	         as httpx's timeout=30 (timeout.Idle)
 //	auth     api-auth-id, api-auth-signature,       WithCredentials   STOCKTRIM_API_AUTH_ID,
 //	         only to the base URL's origin          WithBaseURL       STOCKTRIM_API_AUTH_SIGNATURE,
 //	                                                                  STOCKTRIM_BASE_URL
@@ -44,7 +45,7 @@
 // any POST.
 //
 // The order matters: retry is outermost so that each retry passes the
-// timeout, auth and logging again, with a fresh deadline and its own log
+// timeout, auth and logging again, with a fresh time limit and its own log
 // event; auth is inside the retry so that a redirect, which net/http's
 // client sends through the same transport, reaches another origin without
 // the credentials; logging is innermost so that it logs what went on the

@@ -71,9 +71,14 @@ func WithMaxRetries(n int) Option {
 	return func(c *config) { c.maxRetries = &n }
 }
 
-// WithTimeout sets the deadline of each attempt, which covers reading the
-// response body (see package timeout). Without it, STOCKTRIM_TIMEOUT, or
-// else [DefaultTimeout] (30 s). A d of zero or less is an error
+// WithTimeout sets how long each attempt may go without progress: no
+// request-body bytes sent, no response headers, no response-body bytes
+// read ([timeout.Idle]). This is what timeout=30 means in httpx, which
+// the Python client uses: a slow but steady download never fails, however
+// long it takes in all, and a stalled one fails d after its last byte and
+// is retried. It is not a bound on the whole attempt, as [timeout.New]
+// is. Without it, STOCKTRIM_TIMEOUT, or else [DefaultTimeout] (30 s). A d
+// of zero or less is an error
 // ([ErrInvalidTimeout]): to bound a whole call, retries included, use the
 // request's context.
 func WithTimeout(d time.Duration) Option {

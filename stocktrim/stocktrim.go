@@ -136,7 +136,7 @@ func missing(id, sig bool) string {
 // Middlewares returns the middlewares of the default stack, outermost
 // first, for a chain of one's own:
 //
-//	retry → timeout per attempt → auth → logging (with WithLogger only)
+//	retry → idle timeout per attempt → auth → logging (with WithLogger only)
 //
 // The retry layer retries the POSTs that create or update by a key
 // (POST /api/Products, /api/Locations and /api/V2/Locations under the
@@ -167,7 +167,7 @@ func (c *config) middlewares() ([]middleware.Middleware, error) {
 	upserts := markUpserts(s.base, retryAsIdempotent)
 	mws := []middleware.Middleware{
 		func(next http.RoundTripper) http.RoundTripper { return upserts(retries(next)) },
-		timeout.New(s.timeout),
+		timeout.Idle(s.timeout),
 		auth.Headers(map[string]string{
 			HeaderAuthID:    s.authID,
 			HeaderSignature: s.signature,
@@ -208,7 +208,7 @@ func NewTransport(opts ...Option) (http.RoundTripper, error) {
 }
 
 // NewClient returns an [http.Client] whose Transport is [NewTransport]'s.
-// It has no Timeout of its own: each attempt has its deadline, and a whole
+// It has no Timeout of its own: each attempt has its idle limit, and a whole
 // call, retries included, is bounded by its request's context. Redirects
 // are followed as net/http does; the credentials go only to the base URL's
 // origin (scheme, host and port). It returns an error, and no client, when an option or environment
