@@ -23,7 +23,7 @@ func outage(t *testing.T, n int, opts ...stocktrim.Option) int {
 	client := newClient(t, append(base, opts...)...)
 	// The delay keeps the callers' attempts in flight together, as a
 	// server under load would.
-	srv.Inject(stocktrimtest.Fault{Status: http.StatusServiceUnavailable, Delay: 20 * time.Millisecond, Times: 100 * n})
+	srv.Inject(stocktrimtest.Fault{Status: http.StatusServiceUnavailable, Delay: 50 * time.Millisecond, Times: 100 * n})
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
