@@ -102,9 +102,10 @@ func WithTransport(base http.RoundTripper) Option {
 }
 
 // WithRetryOptions adds options to the retry layer, applied after the
-// stack's own (the number of retries, the warn events), so they can
-// override the backoff, the status codes and the rest; an OnRetry adds a
-// listener rather than replacing the warn events. Nil options are skipped.
+// stack's own (the number of retries, the budget, the warn events), so
+// they can override the backoff, the status codes and the rest; an
+// OnRetry adds a listener rather than replacing the warn events. Nil
+// options are skipped.
 func WithRetryOptions(opts ...retry.Option) Option {
 	return func(c *config) { c.retryOpts = append(c.retryOpts, opts...) }
 }
