@@ -18,23 +18,32 @@ const (
 	EnvTimeout    = "STOCKTRIM_TIMEOUT"
 )
 
-// The reasons a value is refused: fixed texts that never quote it.
+// The reasons a value is refused: fixed texts that never quote it, each
+// the rest of a sentence whose subject is the option or variable, as in
+// "STOCKTRIM_MAX_RETRIES is too large".
 var (
-	errNotWhole    = errors.New("not a whole number")
-	errNegative    = errors.New("negative")
-	errTooLarge    = errors.New("too large")
-	errNotDuration = errors.New("not a number of seconds (like 30 or 2.5) or a Go duration (like 1m30s)")
-	errNotPositive = errors.New("not positive")
-	errNotURL      = errors.New("not a URL")
-	errNotHTTP     = errors.New("not an absolute http or https URL")
+	errNotWhole    = errors.New("is not a whole number")
+	errNegative    = errors.New("is negative")
+	errTooLarge    = errors.New("is too large")
+	errNotDuration = errors.New("is not a number of seconds (like 30 or 2.5) or a Go duration (like 1m30s)")
+	errNotPositive = errors.New("is not positive")
+	errNotURL      = errors.New("is not a URL")
+	errNotHTTP     = errors.New("is not an absolute http or https URL")
 	errNoHost      = errors.New("has no host")
+	errHasQuery    = errors.New("has a query or a fragment, which a base URL cannot carry: paths are appended to it")
 )
 
 // parseMaxRetries parses a number of retries: a whole number, zero or
-// more, with optional surrounding spaces. The error never quotes s.
+// more, with optional surrounding spaces. A whole number too large for an
+// int is too large, not malformed. The error never quotes s.
 func parseMaxRetries(s string) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	n, err := strconv.Atoi(s)
 	switch {
+	case errors.Is(err, strconv.ErrRange) && strings.HasPrefix(s, "-"):
+		return 0, errNegative
+	case errors.Is(err, strconv.ErrRange):
+		return 0, errTooLarge
 	case err != nil:
 		return 0, errNotWhole
 	case n < 0:
@@ -86,8 +95,9 @@ func isDecimal(s string) bool {
 }
 
 // parseBaseURL checks that s is an absolute http or https URL with a host
-// and returns it parsed. The error never quotes s, which may carry user
-// info.
+// and neither query nor fragment, and returns it parsed, without the
+// trailing slashes of its path, so that base + "/api/Products" is a
+// route. The error never quotes s, which may carry user info.
 func parseBaseURL(s string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(s))
 	switch {
@@ -97,6 +107,10 @@ func parseBaseURL(s string) (*url.URL, error) {
 		return nil, errNotHTTP
 	case u.Hostname() == "":
 		return nil, errNoHost
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#"):
+		return nil, errHasQuery
 	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
 	return u, nil
 }

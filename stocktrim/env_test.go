@@ -72,7 +72,7 @@ func TestParseMaxRetries(t *testing.T) {
 		{give: "", wantErr: "not a whole number"},
 		{give: "2.5", wantErr: "not a whole number"},
 		{give: "five", wantErr: "not a whole number"},
-		{give: "99999999999999999999", wantErr: "not a whole number"},
+		{give: "99999999999999999999", wantErr: "is too large"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
@@ -131,7 +131,7 @@ func clearEnv(t *testing.T) {
 }
 
 func TestResolveEnvMatrix(t *testing.T) {
-	defaults := settings{authID: "env-id", signature: secret, host: "api.stocktrim.com", maxRetries: 5, timeout: 30 * time.Second}
+	defaults := settings{authID: "env-id", signature: secret, base: mustURL(DefaultBaseURL), maxRetries: 5, timeout: 30 * time.Second}
 	tests := []struct {
 		name    string
 		env     map[string]string // on top of both credentials
@@ -144,7 +144,7 @@ func TestResolveEnvMatrix(t *testing.T) {
 		{
 			name: "set",
 			env:  map[string]string{EnvBaseURL: "http://127.0.0.1:9999", EnvMaxRetries: "2", EnvTimeout: "2.5"},
-			want: settings{authID: "env-id", signature: secret, host: "127.0.0.1", maxRetries: 2, timeout: 2500 * time.Millisecond},
+			want: settings{authID: "env-id", signature: secret, base: mustURL("http://127.0.0.1:9999"), maxRetries: 2, timeout: 2500 * time.Millisecond},
 		},
 		{name: "Go duration", env: map[string]string{EnvTimeout: "1m"}, want: with(defaults, func(s *settings) { s.timeout = time.Minute })},
 		{name: "zero retries", env: map[string]string{EnvMaxRetries: "0"}, want: with(defaults, func(s *settings) { s.maxRetries = 0 })},
@@ -152,7 +152,7 @@ func TestResolveEnvMatrix(t *testing.T) {
 			name: "options win over env",
 			env:  map[string]string{EnvBaseURL: "bad", EnvMaxRetries: "bad", EnvTimeout: "bad"},
 			opts: []Option{WithCredentials("code-id", "code-sig"), WithBaseURL("https://example.com"), WithMaxRetries(1), WithTimeout(time.Second)},
-			want: settings{authID: "code-id", signature: "code-sig", host: "example.com", maxRetries: 1, timeout: time.Second},
+			want: settings{authID: "code-id", signature: "code-sig", base: mustURL("https://example.com"), maxRetries: 1, timeout: time.Second},
 		},
 		{
 			name: "empty options mean env",
@@ -301,7 +301,7 @@ func FuzzParseMaxRetries(f *testing.F) {
 			t.Fatalf("parseMaxRetries(%q) = %d; want no negative number", s, n)
 		}
 		if err != nil {
-			assertReason(t, err, errNotWhole, errNegative)
+			assertReason(t, err, errNotWhole, errNegative, errTooLarge)
 		}
 	})
 }
@@ -315,7 +315,7 @@ func FuzzParseBaseURL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		u, err := parseBaseURL(s)
 		if err != nil {
-			assertReason(t, err, errNotURL, errNotHTTP, errNoHost)
+			assertReason(t, err, errNotURL, errNotHTTP, errNoHost, errHasQuery)
 			return
 		}
 		if (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {

@@ -14,10 +14,11 @@ var (
 	// be sent as a header value as it is: it has a control character (often
 	// a trailing newline read from a file) or white space at either end.
 	ErrInvalidCredentials = errors.New("stocktrim: invalid credentials")
-	// ErrInvalidBaseURL: the base URL is not an absolute http or https URL.
+	// ErrInvalidBaseURL: the base URL is not an absolute http or https URL
+	// with a host, or it has a query or a fragment.
 	ErrInvalidBaseURL = errors.New("stocktrim: invalid base URL")
-	// ErrInvalidMaxRetries: the number of retries is negative or not a whole
-	// number.
+	// ErrInvalidMaxRetries: the number of retries is negative, not a whole
+	// number, or too large for an int.
 	ErrInvalidMaxRetries = errors.New("stocktrim: invalid max retries")
 	// ErrInvalidTimeout: the attempt timeout is not positive or not a
 	// duration.

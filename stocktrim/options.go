@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/failsafe-go/failsafe-go/budget"
 	"github.com/rs/zerolog"
 
 	"github.com/roundtrip-go/roundtrip/retry"
@@ -33,10 +34,12 @@ type config struct {
 	logger            *zerolog.Logger
 	transport         http.RoundTripper
 	retryOpts         []retry.Option
+	budget            budget.Budget
+	budgetSet         bool // WithRetryBudget was given, maybe with nil
 }
 
 // WithCredentials sets the api-auth-id and api-auth-signature headers sent
-// to the base URL's host. An empty value is taken from
+// to the base URL's origin. An empty value is taken from
 // STOCKTRIM_API_AUTH_ID or STOCKTRIM_API_AUTH_SIGNATURE instead; there is
 // no default, and a credential found nowhere is an error
 // ([ErrMissingCredentials]).
@@ -47,12 +50,15 @@ func WithCredentials(authID, signature string) Option {
 }
 
 // WithBaseURL sets the base URL of the API, an absolute http or https URL
-// such as [DefaultBaseURL]. Its host is the only one the credentials are
-// sent to. Empty means STOCKTRIM_BASE_URL, or else [DefaultBaseURL].
-// Another URL is an error ([ErrInvalidBaseURL]).
+// such as [DefaultBaseURL], maybe with a path, without query or fragment.
+// Its origin (scheme, host and port, 443 or 80 when none is given) is the
+// only one the credentials are sent to: not plain http when the base URL
+// is https, not another port, not another host. Empty means
+// STOCKTRIM_BASE_URL, or else [DefaultBaseURL]. Another URL is an error
+// ([ErrInvalidBaseURL]).
 //
 // The stack does not rewrite request URLs: requests must be made to
-// absolute URLs under this base URL.
+// absolute URLs under this base URL, which [BaseURL] returns as resolved.
 func WithBaseURL(u string) Option {
 	return func(c *config) { c.baseURL = u }
 }
@@ -65,9 +71,14 @@ func WithMaxRetries(n int) Option {
 	return func(c *config) { c.maxRetries = &n }
 }
 
-// WithTimeout sets the deadline of each attempt, which covers reading the
-// response body (see package timeout). Without it, STOCKTRIM_TIMEOUT, or
-// else [DefaultTimeout] (30 s). A d of zero or less is an error
+// WithTimeout sets how long each attempt may go without progress: no
+// request-body bytes sent, no response headers, no response-body bytes
+// read ([timeout.Idle]). This is what timeout=30 means in httpx, which
+// the Python client uses: a slow but steady download never fails, however
+// long it takes in all, and a stalled one fails d after its last byte and
+// is retried. It is not a bound on the whole attempt, as [timeout.New]
+// is. Without it, STOCKTRIM_TIMEOUT, or else [DefaultTimeout] (30 s). A d
+// of zero or less is an error
 // ([ErrInvalidTimeout]): to bound a whole call, retries included, use the
 // request's context.
 func WithTimeout(d time.Duration) Option {
@@ -91,9 +102,26 @@ func WithTransport(base http.RoundTripper) Option {
 }
 
 // WithRetryOptions adds options to the retry layer, applied after the
-// stack's own (the number of retries, the warn events), so they can
-// override the backoff, the status codes and the rest; an OnRetry adds a
-// listener rather than replacing the warn events. Nil options are skipped.
+// stack's own (the number of retries, the budget, the warn events), so
+// they can override the backoff, the status codes and the rest; an
+// OnRetry adds a listener rather than replacing the warn events. Nil
+// options are skipped.
 func WithRetryOptions(opts ...retry.Option) Option {
 	return func(c *config) { c.retryOpts = append(c.retryOpts, opts...) }
+}
+
+// WithRetryBudget sets the retry budget of the stack: a bound on the share
+// of requests in flight that may be retries, across all requests through
+// the stack, so that under an outage many callers do not multiply the
+// load on a server that is already down, while a lone caller still gets
+// all its retries. A retry the budget refuses ends that request's retries
+// and returns its last result (see [retry.WithBudget]). Nil turns the
+// budget off. Without this option, each stack built ([Middlewares],
+// [NewTransport], [NewClient]) gets a budget of its own from
+// [budget.New]: retries may be up to 20% of the requests in flight, and
+// at least 3 at a time. b must come from package budget (budget.New or
+// budget.NewBuilder); the retry layer panics on another implementation. A
+// budget given here may be shared by several stacks.
+func WithRetryBudget(b budget.Budget) Option {
+	return func(c *config) { c.budget, c.budgetSet = b, true }
 }

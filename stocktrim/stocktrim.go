@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/failsafe-go/failsafe-go/budget"
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/roundtrip-go/roundtrip"
@@ -39,7 +41,7 @@ func newConfig(opts []Option) *config {
 // settings are the resolved options: code, then environment, then default.
 type settings struct {
 	authID, signature string
-	host              string // the base URL's host name, without port
+	base              *url.URL // parsed, without trailing slashes
 	maxRetries        int
 	timeout           time.Duration
 }
@@ -63,14 +65,10 @@ func (c *config) resolve() (settings, error) {
 		}
 	}
 
-	raw, name := setting(c.baseURL, "WithBaseURL", EnvBaseURL)
-	if raw == "" {
-		name, raw = "DefaultBaseURL", DefaultBaseURL
-	}
-	if u, err := parseBaseURL(raw); err != nil {
-		errs = append(errs, fmt.Errorf("%w: %s is %v", ErrInvalidBaseURL, name, err))
+	if u, err := c.resolveBaseURL(); err != nil {
+		errs = append(errs, err)
 	} else {
-		s.host = u.Hostname()
+		s.base = u
 	}
 
 	s.maxRetries = DefaultMaxRetries
@@ -82,7 +80,7 @@ func (c *config) resolve() (settings, error) {
 	case env != "":
 		n, err := parseMaxRetries(env)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%w: %s is %v", ErrInvalidMaxRetries, EnvMaxRetries, err))
+			errs = append(errs, fmt.Errorf("%w: %s %v", ErrInvalidMaxRetries, EnvMaxRetries, err))
 		}
 		s.maxRetries = n
 	}
@@ -96,7 +94,7 @@ func (c *config) resolve() (settings, error) {
 	case env != "":
 		d, err := parseTimeout(env)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%w: %s is %v", ErrInvalidTimeout, EnvTimeout, err))
+			errs = append(errs, fmt.Errorf("%w: %s %v", ErrInvalidTimeout, EnvTimeout, err))
 		}
 		s.timeout = d
 	}
@@ -139,7 +137,12 @@ func missing(id, sig bool) string {
 // Middlewares returns the middlewares of the default stack, outermost
 // first, for a chain of one's own:
 //
-//	retry → timeout per attempt → auth → logging (with WithLogger only)
+//	retry → idle timeout per attempt → auth → logging (with WithLogger only)
+//
+// The retry layer retries the POSTs that create or update by a key
+// (POST /api/Products, /api/Locations and /api/V2/Locations under the
+// base URL) like a PUT, on every retryable condition; other POSTs only
+// when they cannot have had an effect (see package retry).
 //
 // so that roundtrip.Chain(mws...).Then(base) is what [NewTransport] builds
 // on base. [WithTransport] plays no part here. Each call returns new
@@ -157,22 +160,33 @@ func (c *config) middlewares() ([]middleware.Middleware, error) {
 	if err != nil {
 		return nil, err
 	}
-	retryOpts := []retry.Option{retry.WithMaxRetries(s.maxRetries)}
+	retryOpts := []retry.Option{retry.WithMaxRetries(s.maxRetries), retry.WithBudget(c.retryBudget())}
 	if c.logger != nil {
 		retryOpts = append(retryOpts, retrylog.New(*c.logger))
 	}
+	retries := retry.New(append(retryOpts, c.retryOpts...)...)
+	upserts := markUpserts(s.base, retryAsIdempotent)
 	mws := []middleware.Middleware{
-		retry.New(append(retryOpts, c.retryOpts...)...),
-		timeout.New(s.timeout),
+		func(next http.RoundTripper) http.RoundTripper { return upserts(retries(next)) },
+		timeout.Idle(s.timeout),
 		auth.Headers(map[string]string{
 			HeaderAuthID:    s.authID,
 			HeaderSignature: s.signature,
-		}, auth.OnlyHosts(s.host)),
+		}, auth.OnlyOrigins(origin(s.base))),
 	}
 	if c.logger != nil {
 		mws = append(mws, logging.New(*c.logger))
 	}
 	return mws, nil
+}
+
+// retryBudget returns the budget given with WithRetryBudget, nil for
+// none, or else a new default budget for this stack.
+func (c *config) retryBudget() budget.Budget {
+	if c.budgetSet {
+		return c.budget
+	}
+	return budget.New()
 }
 
 // NewTransport returns the default stack for the StockTrim API as one
@@ -195,10 +209,10 @@ func NewTransport(opts ...Option) (http.RoundTripper, error) {
 }
 
 // NewClient returns an [http.Client] whose Transport is [NewTransport]'s.
-// It has no Timeout of its own: each attempt has its deadline, and a whole
+// It has no Timeout of its own: each attempt has its idle limit, and a whole
 // call, retries included, is bounded by its request's context. Redirects
 // are followed as net/http does; the credentials go only to the base URL's
-// host. It returns an error, and no client, when an option or environment
+// origin (scheme, host and port). It returns an error, and no client, when an option or environment
 // variable is missing or malformed.
 func NewClient(opts ...Option) (*http.Client, error) {
 	rt, err := NewTransport(opts...)

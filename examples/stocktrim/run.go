@@ -90,9 +90,9 @@ func real(ctx context.Context, o options, logger zerolog.Logger, stdout io.Write
 		return err
 	}
 	defer client.CloseIdleConnections()
-	base := os.Getenv(stocktrim.EnvBaseURL)
-	if base == "" {
-		base = stocktrim.DefaultBaseURL
+	base, err := stocktrim.BaseURL()
+	if err != nil {
+		return err
 	}
 	ps, err := listProducts(ctx, client, base, o.code)
 	if err != nil {
@@ -104,16 +104,21 @@ func real(ctx context.Context, o options, logger zerolog.Logger, stdout io.Write
 
 // Timing of the demo: short, so that it ends in a few seconds.
 const (
-	demoAttemptTimeout = 500 * time.Millisecond
+	demoAttemptTimeout = 500 * time.Millisecond // without progress
 	demoBackoff        = 100 * time.Millisecond
 	demoMaxBackoff     = 400 * time.Millisecond
+	demoSlowGap        = 100 * time.Millisecond // between the pieces of a slow body
+	demoSlowPiece      = 64                     // bytes
 )
 
 // demo runs a few calls against a local fake API that injects faults.
 func demo(ctx context.Context, o options, logger zerolog.Logger, stdout, stderr io.Writer) error {
 	srv := stocktrimtest.NewServer()
 	defer srv.Close()
+	base := &http.Transport{ForceAttemptHTTP2: true}
+	defer base.CloseIdleConnections()
 	client, err := stocktrim.NewClient(
+		stocktrim.WithTransport(slowLink{next: base}),
 		stocktrim.WithBaseURL(srv.URL),
 		stocktrim.WithCredentials(srv.AuthID(), srv.Signature()),
 		stocktrim.WithMaxRetries(5),
@@ -128,7 +133,7 @@ func demo(ctx context.Context, o options, logger zerolog.Logger, stdout, stderr 
 
 	say := func(format string, a ...any) { fmt.Fprintf(stderr, "\n==> "+format+"\n", a...) }
 	say("No StockTrim credentials set: using a local fake StockTrim API at %s.", srv.URL)
-	fmt.Fprintf(stderr, "    Stack: retry (%v..%v backoff) -> timeout (%v per attempt) -> auth -> logging.\n",
+	fmt.Fprintf(stderr, "    Stack: retry (%v..%v backoff) -> timeout (%v without progress per attempt) -> auth -> logging.\n",
 		demoBackoff, demoMaxBackoff, demoAttemptTimeout)
 
 	// The first request opens the first connection: a drop there reaches
@@ -153,7 +158,7 @@ func demo(ctx context.Context, o options, logger zerolog.Logger, stdout, stderr 
 	}
 
 	srv.Inject(stocktrimtest.Fault{Method: http.MethodGet, Path: "/api/Suppliers", Delay: time.Minute})
-	say("3. GET /api/Suppliers: the server stalls for a minute; the attempt times out after %v and is retried.", demoAttemptTimeout)
+	say("3. GET /api/Suppliers: the server stalls for a minute; the attempt times out after %v without an answer and is retried.", demoAttemptTimeout)
 	var suppliers []struct {
 		SupplierCode string `json:"supplierCode"`
 	}
@@ -161,7 +166,32 @@ func demo(ctx context.Context, o options, logger zerolog.Logger, stdout, stderr 
 		return err
 	}
 
-	say("Done: %d requests reached the server for 3 calls; %d customers, %d suppliers, and these products:",
+	srv.Inject(stocktrimtest.Fault{Method: http.MethodPost, Path: "/api/Products", Status: http.StatusServiceUnavailable})
+	say("4. POST /api/Products: the server answers 503. This POST creates or updates the product by its code, so sending it twice is safe, and the stack retries it like a PUT.")
+	status, err := post(ctx, client, srv.URL+"/api/Products", `{"productId":"WIDGET-003","name":"Tiny widget"}`)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "    The job gets %q.\n", status)
+
+	srv.Inject(stocktrimtest.Fault{Method: http.MethodPost, Path: "/api/SalesOrders", Status: http.StatusServiceUnavailable})
+	say("5. POST /api/SalesOrders: the server answers 503. A POST that creates is not retried: it may have been applied, and a second one would be a second order.")
+	status, err = post(ctx, client, srv.URL+"/api/SalesOrders", `{"productId":"WIDGET-001","orderDate":"2026-01-01T00:00:00Z","quantity":2}`)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "    The job gets %q after one attempt, to report or to check for the order before sending it again.\n", status)
+
+	say("6. GET /api/Products over a slow link: the body comes %d bytes every %v, longer in all than the %v timeout.", demoSlowPiece, demoSlowGap, demoAttemptTimeout)
+	start := time.Now()
+	var slow []product
+	if err := getJSON(context.WithValue(ctx, slowKey{}, true), client, srv.URL+"/api/Products", &slow); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "    The job gets %d products in one attempt of %v: the timeout counts the time without progress, as httpx's timeout does.\n",
+		len(slow), time.Since(start).Round(100*time.Millisecond))
+
+	say("Done: %d requests reached the server for 6 calls; %d customers, %d suppliers, and these products:",
 		len(srv.Requests()), len(customers), len(suppliers))
 	printProducts(stdout, ps)
 	return nil
@@ -179,6 +209,25 @@ func listProducts(ctx context.Context, client *http.Client, base, code string) (
 		return nil, err
 	}
 	return ps, nil
+}
+
+// post POSTs the JSON body to u and returns the response status, the body
+// read and closed.
+func post(ctx context.Context, client *http.Client, u, body string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return "", fmt.Errorf("POST %s: reading the response: %w", req.URL.Path, err)
+	}
+	return resp.Status, nil
 }
 
 // getJSON GETs u and decodes a 200 response's JSON body into v.
@@ -214,4 +263,36 @@ func printProducts(w io.Writer, ps []product) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.ProductID, p.Name, onHand)
 	}
 	tw.Flush()
+}
+
+// slowKey marks the context of a request whose response body slowLink
+// hands over slowly.
+type slowKey struct{}
+
+// slowLink stands for a slow network under the stack: the response body of
+// a request whose context carries slowKey comes demoSlowPiece bytes at a
+// time, demoSlowGap apart. Other requests pass as they are.
+type slowLink struct{ next http.RoundTripper }
+
+func (l slowLink) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := l.next.RoundTrip(req)
+	if err == nil && req.Context().Value(slowKey{}) != nil {
+		resp.Body = &slowBody{ReadCloser: resp.Body, ctx: req.Context()}
+	}
+	return resp, err
+}
+
+// slowBody is a response body read through slowLink.
+type slowBody struct {
+	io.ReadCloser
+	ctx context.Context
+}
+
+func (b *slowBody) Read(p []byte) (int, error) {
+	select {
+	case <-time.After(demoSlowGap):
+	case <-b.ctx.Done():
+		return 0, b.ctx.Err()
+	}
+	return b.ReadCloser.Read(p[:min(len(p), demoSlowPiece)])
 }

@@ -43,11 +43,16 @@ func TestRunDemo(t *testing.T) {
 		"delay=1s ",                // waited exactly
 		"timeout",                  // the stalled response
 		"retrying request",
-		"Done: 8 requests reached the server for 3 calls",
+		`gets "201 Created"`, // the upsert, retried
+		"POST /api/SalesOrders",
+		`gets "503 Service Unavailable" after one attempt`, // a create is not retried
+		"over a slow link",
+		"gets 4 products in one attempt of", // with the upserted one
+		"Done: 12 requests reached the server for 6 calls",
 	} {
 		assert.Contains(t, log, want)
 	}
-	assert.Equal(t, 5, strings.Count(log, "retrying request"), "log:\n%s", log)
+	assert.Equal(t, 6, strings.Count(log, "retrying request"), "log:\n%s", log)
 	assert.NotContains(t, log, stocktrimtest.DefaultSignature)
 	assert.NotContains(t, log, "\x1b[", "no colour when stderr is not a terminal")
 }
