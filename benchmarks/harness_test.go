@@ -284,7 +284,7 @@ func TestRun(t *testing.T) {
 
 func TestRunStack(t *testing.T) {
 	var out, progress bytes.Buffer
-	s := settings{Rounds: 2, PerRequestN: 20}
+	s := settings{StackRounds: 2, StackN: 20}
 	if err := runStack(&out, &progress, s); err != nil {
 		t.Fatal(err)
 	}

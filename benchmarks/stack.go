@@ -105,19 +105,19 @@ func wrapFailsafeStack(base http.RoundTripper, baseURL string) (http.RoundTrippe
 		fstimeout.New[*http.Response](stocktrim.DefaultTimeout)), nil
 }
 
-// runStack measures every row of the stack table in s.Rounds rounds of
-// s.PerRequestN requests each, and writes the table of medians to out and
+// runStack measures every row of the stack table in s.StackRounds rounds of
+// s.StackN requests each, and writes the table of medians to out and
 // progress to progress.
 func runStack(out, progress io.Writer, s settings) error {
 	rows := stackRows()
-	fmt.Fprintf(progress, "stack table: %d rounds of %d requests...\n", s.Rounds, s.PerRequestN)
+	fmt.Fprintf(progress, "stack table: %d rounds of %d requests...\n", s.StackRounds, s.StackN)
 	start := time.Now()
-	res, failed, err := rounds(rows, s.Rounds, true, func(row library) (perOp, error) {
+	res, failed, err := rounds(rows, s.StackRounds, true, func(row library) (perOp, error) {
 		rt, err := row.Wrap(memTransport, memBaseURL)
 		if err != nil {
 			return perOp{}, err
 		}
-		return measurePerRequest(rt, memBaseURL+"/items", s.PerRequestN)
+		return measurePerRequest(rt, memBaseURL+"/items", s.StackN)
 	})
 	fmt.Fprintf(progress, "stack table took %s\n", time.Since(start).Round(time.Millisecond))
 	if failed[0] {
@@ -130,7 +130,7 @@ func runStack(out, progress io.Writer, s settings) error {
 
 	fmt.Fprintf(out, "%s · %s · %s/%s · %d CPUs · medians of %d rounds of %d requests\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.Version(), runtime.GOOS, runtime.GOARCH,
-		runtime.NumCPU(), s.Rounds, s.PerRequestN)
+		runtime.NumCPU(), s.StackRounds, s.StackN)
 	fmt.Fprintln(out, "| row | added ns | added allocs | ns min–max over rounds |")
 	fmt.Fprintln(out, "| --- | --- | --- | --- |")
 	for i, row := range rows {
