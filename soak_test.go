@@ -316,13 +316,17 @@ func TestSoak(t *testing.T) {
 	assert.Equal(t, base.opened.Load(), base.ended.Load(), "response bodies left open")
 
 	// Every connection the pool opens is one of the concurrent ones, or
-	// replaces one that died: an attempt that failed or whose body was cut
-	// short, or a drop that net/http replayed by itself. A layer that
-	// dropped its discarded responses instead of draining them would lose
-	// a connection for each of the hundreds of 503s and 429s.
+	// replaces one that died (an attempt that failed or whose body was cut
+	// short, or a drop that net/http replayed by itself), or lost a race:
+	// net/http dials for a request that finds no idle connection, and when
+	// one is freed first, the request takes it and the new one joins the
+	// pool. The bound allows for such races with a second helping of
+	// concurrency; under load they took up to 24 here. A layer that dropped its discarded responses instead of
+	// draining them would lose a connection for each of the ~460 503s
+	// and 429s.
 	conns := int(s.conns.Load())
 	killed := int(base.killed.Load()) + replays
-	assert.LessOrEqual(t, conns, concurrency+killed, "connections opened")
+	assert.LessOrEqual(t, conns, 2*concurrency+killed, "connections opened")
 
 	healthy := slices.Sorted(slices.Values(base.healthy))
 	require.NotEmpty(t, healthy)
