@@ -290,14 +290,14 @@ func TestRunStack(t *testing.T) {
 	}
 	got := out.String()
 	for _, row := range stackRows() {
-		if !strings.Contains(got, "| "+row.Name+" | ") {
-			t.Errorf("no row %q in:\n%s", row.Name, got)
+		if !strings.Contains(got, "| "+row.Label+" | ") {
+			t.Errorf("no row %q in:\n%s", row.Label, got)
 		}
 	}
 	if strings.Contains(got, "error") {
 		t.Errorf("got an error cell in:\n%s", got)
 	}
-	for _, want := range []string{rowRetry + " adds ", rowStack + " adds "} {
+	for _, want := range []string{"retry.New alone adds ", "stocktrim stack adds "} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no ratio line %q in:\n%s", want, got)
 		}

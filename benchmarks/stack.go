@@ -34,29 +34,30 @@ const (
 	stackSignature = "bench-signature"
 )
 
-// The rows of the stack table, in order. The first is the raw base the
-// others are measured against.
+// The rows of the stack table, in order, by the names of their go test
+// sub-benchmarks. The first is the raw base the others are measured
+// against.
 const (
-	rowRaw           = "raw: the in-memory base"
-	rowRetry         = "retry.New alone"
-	rowFailsafeRetry = "failsafehttp, retry only"
-	rowStack         = "stocktrim stack"
-	rowFailsafeStack = "failsafehttp retry + timeout, with our auth and logging"
+	rowRaw           = "raw"
+	rowRetry         = "retry"
+	rowFailsafeRetry = "failsafehttp-retry"
+	rowStack         = "stocktrim"
+	rowFailsafeStack = "failsafehttp-equivalent"
 )
 
-// stackRows returns the rows of the stack table as libraries: a name and a
-// way to wrap the base.
+// stackRows returns the rows of the stack table as libraries: a name, the
+// row's text, and a way to wrap the base.
 func stackRows() []library {
 	return []library{
-		{Name: rowRaw, Wrap: wrapRaw},
-		{Name: rowRetry, Wrap: func(base http.RoundTripper, _ string) (http.RoundTripper, error) {
+		{Name: rowRaw, Label: "raw: the in-memory base", Wrap: wrapRaw},
+		{Name: rowRetry, Label: "retry.New alone", Wrap: func(base http.RoundTripper, _ string) (http.RoundTripper, error) {
 			return retry.New()(base), nil
 		}},
-		{Name: rowFailsafeRetry, Wrap: func(base http.RoundTripper, _ string) (http.RoundTripper, error) {
+		{Name: rowFailsafeRetry, Label: "failsafehttp, retry only", Wrap: func(base http.RoundTripper, _ string) (http.RoundTripper, error) {
 			return failsafehttp.NewRoundTripper(base, defaultFailsafeRetry()), nil
 		}},
-		{Name: rowStack, Wrap: wrapDefaultStack},
-		{Name: rowFailsafeStack, Wrap: wrapFailsafeStack},
+		{Name: rowStack, Label: "stocktrim stack", Wrap: wrapDefaultStack},
+		{Name: rowFailsafeStack, Label: "failsafehttp retry + timeout, with our auth and logging", Wrap: wrapFailsafeStack},
 	}
 }
 
@@ -126,6 +127,7 @@ func runStack(out, progress io.Writer, s settings) error {
 	ns := func(m perOp) float64 { return m.NS }
 	allocs := func(m perOp) float64 { return m.Allocs }
 	added := make(map[string]perOp, len(rows))
+	labels := make(map[string]string, len(rows))
 	base := perOp{NS: medianOf(res[0], ns), Allocs: medianOf(res[0], allocs)}
 
 	fmt.Fprintf(out, "%s · %s · %s/%s · %d CPUs · medians of %d rounds of %d requests\n\n",
@@ -134,18 +136,19 @@ func runStack(out, progress io.Writer, s settings) error {
 	fmt.Fprintln(out, "| row | added ns | added allocs | ns min–max over rounds |")
 	fmt.Fprintln(out, "| --- | --- | --- | --- |")
 	for i, row := range rows {
+		labels[row.Name] = row.Label
 		if failed[i] {
-			fmt.Fprintf(out, "| %s | error | error | |\n", row.Name)
+			fmt.Fprintf(out, "| %s | error | error | |\n", row.Label)
 			continue
 		}
 		lo, hi := minMax(res[i], ns)
 		if i == 0 {
-			fmt.Fprintf(out, "| %s | base %.0f | base %.0f | %.0f–%.0f |\n", row.Name, base.NS, base.Allocs, lo, hi)
+			fmt.Fprintf(out, "| %s | base %.0f | base %.0f | %.0f–%.0f |\n", row.Label, base.NS, base.Allocs, lo, hi)
 			continue
 		}
 		a := perOp{NS: medianOf(res[i], ns) - base.NS, Allocs: medianOf(res[i], allocs) - base.Allocs}
 		added[row.Name] = a
-		fmt.Fprintf(out, "| %s | %+.0f | %+.0f | %.0f–%.0f |\n", row.Name, a.NS, a.Allocs, lo, hi)
+		fmt.Fprintf(out, "| %s | %+.0f | %+.0f | %.0f–%.0f |\n", row.Label, a.NS, a.Allocs, lo, hi)
 	}
 	fmt.Fprintln(out)
 	for _, c := range []struct{ ours, theirs string }{
@@ -155,7 +158,8 @@ func runStack(out, progress io.Writer, s settings) error {
 		o, okO := added[c.ours]
 		t, okT := added[c.theirs]
 		if okO && okT && t.NS > 0 {
-			fmt.Fprintf(out, "%s adds %.2f× the ns and %+.0f allocs against %s.\n", c.ours, o.NS/t.NS, o.Allocs-t.Allocs, c.theirs)
+			fmt.Fprintf(out, "%s adds %.2f× the ns and %+.0f allocs against %s.\n",
+				labels[c.ours], o.NS/t.NS, o.Allocs-t.Allocs, labels[c.theirs])
 		}
 	}
 	fmt.Fprintf(out, "Every row: a GET to %s over an in-memory base answering 200, body read and closed; "+
