@@ -4,7 +4,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 
 	"github.com/roundtrip-go/roundtrip"
 	"github.com/roundtrip-go/roundtrip/auth"
+	"github.com/roundtrip-go/roundtrip/internal/testutil"
 	"github.com/roundtrip-go/roundtrip/logging"
 	"github.com/roundtrip-go/roundtrip/middleware"
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
@@ -94,9 +97,7 @@ func TestZeroValuesAreDefaults(t *testing.T) {
 // documentation calls an error gives one, naming what to fix and never the
 // signature, rather than a panic or a client.
 func TestStocktrimConfigErrors(t *testing.T) {
-	for _, name := range []string{"STOCKTRIM_API_AUTH_ID", "STOCKTRIM_API_AUTH_SIGNATURE", "STOCKTRIM_BASE_URL", "STOCKTRIM_MAX_RETRIES", "STOCKTRIM_TIMEOUT"} {
-		t.Setenv(name, "")
-	}
+	testutil.ClearEnv(t, testutil.StocktrimEnvPrefix)
 	const secret = "very-secret-signature"
 	tests := []struct {
 		give []stocktrim.Option
@@ -121,20 +122,49 @@ func TestStocktrimConfigErrors(t *testing.T) {
 	}
 }
 
-// TestNilNextMeansDefaultTransport checks that every middleware accepts a
-// nil next, as documented, without panicking when it is built.
+// TestNilNextMeansDefaultTransport checks that every middleware given a
+// nil next sends its requests through http.DefaultTransport, as
+// documented: with the global swapped for a counting transport (set back
+// after), a request through each reaches the counter, and the loopback
+// server behind it.
 func TestNilNextMeansDefaultTransport(t *testing.T) {
-	for name, mw := range map[string]middleware.Middleware{
-		"auth":    auth.Bearer("t"),
-		"timeout": timeout.New(time.Second),
-		"retry":   retry.New(),
-		"logging": logging.New(zerolog.Nop()),
-	} {
-		assert.NotPanics(t, func() {
-			if rt := mw(nil); rt == nil {
-				t.Errorf("%s: got a nil RoundTripper", name)
-			}
-		}, name)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	def := http.DefaultTransport
+	t.Cleanup(func() { http.DefaultTransport = def })
+	var reached atomic.Int32
+	http.DefaultTransport = middleware.Func(func(req *http.Request) (*http.Response, error) {
+		reached.Add(1)
+		return def.RoundTrip(req)
+	})
+	defer def.(*http.Transport).CloseIdleConnections()
+
+	tests := []struct {
+		give string
+		mw   middleware.Middleware
+	}{
+		{give: "auth", mw: auth.Bearer("t")},
+		{give: "timeout", mw: timeout.New(time.Minute)},
+		{give: "retry", mw: retry.New()},
+		{give: "logging", mw: logging.New(zerolog.Nop())},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			reached.Store(0)
+			var rt http.RoundTripper
+			require.NotPanics(t, func() { rt = tt.mw(nil) })
+			require.NotNil(t, rt)
+			req, err := http.NewRequest(http.MethodGet, srv.URL, nil)
+			require.NoError(t, err)
+			resp, err := rt.RoundTrip(req)
+			require.NoError(t, err)
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.Equal(t, "ok", string(got))
+			assert.Equal(t, int32(1), reached.Load(), "requests through http.DefaultTransport")
+		})
 	}
 }
 

@@ -28,6 +28,24 @@ func BenchmarkPerRequest(b *testing.B) {
 	}
 }
 
+// BenchmarkStack is the stack table: one GET over the in-memory base, raw,
+// through retry.New and failsafehttp's retry alone, and through the whole
+// stocktrim stack and failsafehttp doing the same work.
+func BenchmarkStack(b *testing.B) {
+	for _, row := range stackRows() {
+		b.Run(row.Name, func(b *testing.B) {
+			rt := wrap(b, row, memTransport, memBaseURL)
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := get(ctx, rt, memBaseURL+"/items", ""); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkLoopback is figure 2: GETs to a loopback server from parallel
 // clients (four per GOMAXPROCS).
 func BenchmarkLoopback(b *testing.B) {

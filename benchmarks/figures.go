@@ -20,6 +20,8 @@ type settings struct {
 	StreamSize       int64         // body size of figure 4
 	RetryAfterRounds int           // rounds of figure 5, which take seconds each
 	SettleLimit      time.Duration // figure 3's wait for goroutines to end
+	StackRounds      int           // rounds of the stack table
+	StackN           int           // requests per row and round of the stack table
 }
 
 // defaultSettings returns the sizes of a default run (under a minute on two
@@ -29,11 +31,15 @@ func defaultSettings(quick bool) settings {
 		return settings{
 			Rounds: 1, PerRequestN: 2000, Clients: 8, ThroughputN: 800,
 			FaultRequests: 40, StreamSize: 64 << 20, RetryAfterRounds: 1, SettleLimit: 2 * time.Second,
+			StackRounds: 3, StackN: 2000,
 		}
 	}
 	return settings{
 		Rounds: 5, PerRequestN: 50000, Clients: 8, ThroughputN: 8000,
 		FaultRequests: 200, StreamSize: 64 << 20, RetryAfterRounds: 2, SettleLimit: 2 * time.Second,
+		// Many short rounds, each row in turn, so that every row meets
+		// the same swings of a shared machine's load.
+		StackRounds: 25, StackN: 10000,
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/roundtrip-go/roundtrip/middleware"
 )
 
 // These tests run the harness on tiny inputs: they check that each figure's
@@ -251,9 +253,6 @@ func TestMeasureRetryAfter(t *testing.T) {
 }
 
 func TestRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs every figure but 5; skipped with -short")
-	}
 	s := settings{
 		Rounds: 2, PerRequestN: 20, Clients: 2, ThroughputN: 20,
 		FaultRequests: 4, StreamSize: 1 << 20, RetryAfterRounds: 1, SettleLimit: 100 * time.Millisecond,
@@ -280,5 +279,50 @@ func TestRun(t *testing.T) {
 		if strings.Contains(r, "error") {
 			t.Errorf("got an error cell in %q", r)
 		}
+	}
+}
+
+func TestRunStack(t *testing.T) {
+	var out, progress bytes.Buffer
+	s := settings{StackRounds: 2, StackN: 20}
+	if err := runStack(&out, &progress, s); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, row := range stackRows() {
+		if !strings.Contains(got, "| "+row.Label+" | ") {
+			t.Errorf("no row %q in:\n%s", row.Label, got)
+		}
+	}
+	if strings.Contains(got, "error") {
+		t.Errorf("got an error cell in:\n%s", got)
+	}
+	for _, want := range []string{"retry.New alone adds ", "stocktrim stack adds "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no ratio line %q in:\n%s", want, got)
+		}
+	}
+}
+
+// TestStackRowsSendCredentials checks that both stacks of the stack table
+// do their work: the credentials reach the base on every request.
+func TestStackRowsSendCredentials(t *testing.T) {
+	for _, row := range stackRows() {
+		if row.Name != rowStack && row.Name != rowFailsafeStack {
+			continue
+		}
+		t.Run(row.Name, func(t *testing.T) {
+			var got http.Header
+			base := middleware.Func(func(req *http.Request) (*http.Response, error) {
+				got = req.Header.Clone()
+				return memTransport.RoundTrip(req)
+			})
+			if err := get(context.Background(), wrap(t, row, base, memBaseURL), memBaseURL+"/items", ""); err != nil {
+				t.Fatal(err)
+			}
+			if got.Get("api-auth-id") != stackAuthID || got.Get("api-auth-signature") != stackSignature {
+				t.Errorf("got headers %v; want the credentials", got)
+			}
+		})
 	}
 }

@@ -27,6 +27,8 @@ const (
 type library struct {
 	// Name heads the column and names the go test sub-benchmark.
 	Name string
+	// Label, when not empty, is the row's text in the stack table.
+	Label string
 	// Retries is false for the raw base, which has no retry figures.
 	Retries bool
 	// StreamBound, when above 0, is what figure 4's streamed PUT may

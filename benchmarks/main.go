@@ -6,8 +6,12 @@
 // Usage:
 //
 //	go run . [-rounds N] [-quick] [-figures 1,2,3,4,5]
+//	go run . -stack [-rounds N] [-quick]
 //
-// The table goes to standard output, progress and errors to standard error.
+// The first prints the figures (the README's first table); -stack prints
+// the stack table instead (the README's second): what one request costs
+// through retry.New and through the stocktrim stack, each beside
+// failsafehttp doing the same work. The table goes to standard output, progress and errors to standard error.
 // The exit status is 1 when a figure failed or our columns broke a promise
 // (the streamed PUT's memory bound).
 package main
@@ -27,9 +31,10 @@ import (
 )
 
 func main() {
-	roundsFlag := flag.Int("rounds", 0, "rounds of figures 1 to 4, medians shown (default 5, or 1 with -quick); figure 5 runs at most 2")
+	roundsFlag := flag.Int("rounds", 0, "rounds of figures 1 to 4, medians shown (default 5, or 1 with -quick); figure 5 runs at most 2; with -stack, rounds of the stack table (default 25, or 3 with -quick)")
 	quick := flag.Bool("quick", false, "fewer requests and rounds: a smoke run of a few seconds")
 	only := flag.String("figures", "1,2,3,4,5", "comma-separated figures to run")
+	stack := flag.Bool("stack", false, "print the stack table (retry.New and the stocktrim stack beside failsafehttp) instead of the figures")
 	flag.Parse()
 
 	s := defaultSettings(*quick)
@@ -40,6 +45,14 @@ func main() {
 		}
 		s.Rounds = *roundsFlag
 		s.RetryAfterRounds = min(*roundsFlag, 2)
+		s.StackRounds = *roundsFlag
+	}
+	if *stack {
+		if err := runStack(os.Stdout, os.Stderr, s); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
 	}
 	selected, err := parseFigures(*only)
 	if err != nil {

@@ -3,12 +3,12 @@ package retry
 import (
 	"net/http"
 	"testing"
-	"time"
-
-	"github.com/failsafe-go/failsafe-go/failsafehttp"
 
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 )
+
+// retry.New beside failsafehttp's retry alone is BenchmarkStack in the
+// benchmarks module, which keeps the peer libraries out of this go.mod.
 
 // memTransport answers 200 with no body, in memory: what is measured on
 // top of it is the middleware alone.
@@ -28,13 +28,4 @@ func BenchmarkRaw(b *testing.B) {
 
 func BenchmarkRetryNew(b *testing.B) {
 	benchmark(b, New()(memTransport))
-}
-
-func BenchmarkFailsafeHTTP(b *testing.B) {
-	policy := failsafehttp.NewRetryPolicyBuilder().
-		WithMaxRetries(5).
-		WithBackoff(time.Second, 16*time.Second).
-		WithJitterFactor(0.25).
-		Build()
-	benchmark(b, failsafehttp.NewRoundTripper(memTransport, policy))
 }

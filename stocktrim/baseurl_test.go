@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/roundtrip-go/roundtrip/internal/testutil"
 )
 
 // mustURL parses s or panics: for URLs written in the tests.
@@ -42,7 +44,7 @@ func TestBaseURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clearEnv(t)
+			testutil.ClearEnv(t, testutil.StocktrimEnvPrefix)
 			t.Setenv(EnvBaseURL, tt.env)
 			got, err := BaseURL(tt.opts...)
 			if tt.wantErr != "" {
@@ -107,7 +109,7 @@ func TestErrorWording(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clearEnv(t)
+			testutil.ClearEnv(t, testutil.StocktrimEnvPrefix)
 			t.Setenv(EnvAuthID, "id")
 			t.Setenv(EnvSignature, secret)
 			for k, v := range tt.env {

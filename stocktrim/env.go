@@ -2,7 +2,6 @@ package stocktrim
 
 import (
 	"errors"
-	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -60,11 +59,12 @@ func parseTimeout(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	var d time.Duration
 	if isDecimal(s) {
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f*float64(time.Second) >= math.MaxInt64 {
+		// As a duration in seconds, parsed exactly: through a float64,
+		// 7000000001 seconds came out 512 ns short.
+		var err error
+		if d, err = time.ParseDuration(s + "s"); err != nil {
 			return 0, errTooLarge
 		}
-		d = time.Duration(f * float64(time.Second))
 	} else {
 		var err error
 		if d, err = time.ParseDuration(s); err != nil {

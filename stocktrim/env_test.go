@@ -1,13 +1,17 @@
 package stocktrim
 
 import (
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/roundtrip-go/roundtrip/internal/testutil"
 )
 
 const secret = "sig-VERY-SECRET-123"
@@ -123,10 +127,11 @@ func TestParseBaseURL(t *testing.T) {
 	}
 }
 
-// clearEnv unsets every variable of the package for the test.
-func clearEnv(t *testing.T) {
-	for _, k := range []string{EnvAuthID, EnvSignature, EnvBaseURL, EnvMaxRetries, EnvTimeout} {
-		t.Setenv(k, "")
+// TestEnvNamesSharePrefix checks that every variable the package reads
+// starts with the prefix the tests clear the environment by.
+func TestEnvNamesSharePrefix(t *testing.T) {
+	for _, name := range []string{EnvAuthID, EnvSignature, EnvBaseURL, EnvMaxRetries, EnvTimeout} {
+		assert.True(t, strings.HasPrefix(name, testutil.StocktrimEnvPrefix), "got %s; want the prefix %s", name, testutil.StocktrimEnvPrefix)
 	}
 }
 
@@ -191,7 +196,7 @@ func TestResolveEnvMatrix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clearEnv(t)
+			testutil.ClearEnv(t, testutil.StocktrimEnvPrefix)
 			t.Setenv(EnvAuthID, "env-id")
 			t.Setenv(EnvSignature, secret)
 			for k, v := range tt.env {
@@ -270,9 +275,10 @@ func assertReason(t *testing.T, err error, reasons ...error) {
 }
 
 // FuzzParseTimeout: never panics; an accepted value is positive; plain
-// whole seconds mean seconds.
+// whole seconds mean seconds; anything else that is accepted means what
+// time.ParseDuration makes of it.
 func FuzzParseTimeout(f *testing.F) {
-	for _, s := range []string{"30", "2.5", "1m30s", "0", "-1s", ".", "1e9", "9223372036", "9223372037", " 5 ", "NaN", "∞", "1.5h", "0.0000000001", ""} {
+	for _, s := range []string{"30", "2.5", "1m30s", "0", "-1s", ".", "1e9", "9223372036", "9223372037", " 5 ", "NaN", "∞", "1.5h", "0.0000000001", "", "007", " 12\t"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -287,7 +293,33 @@ func FuzzParseTimeout(f *testing.F) {
 		if d <= 0 {
 			t.Fatalf("parseTimeout(%q) = %v; want a positive duration", s, d)
 		}
+		trimmed := strings.TrimSpace(s)
+		if n, ok := wholeSeconds(trimmed); ok {
+			if want := time.Duration(n) * time.Second; d != want {
+				t.Fatalf("parseTimeout(%q) = %v; want %v: whole seconds", s, d, want)
+			}
+			return
+		}
+		if isDecimal(trimmed) {
+			return // fractional seconds: positive is all the doc promises
+		}
+		if want, err := time.ParseDuration(trimmed); err != nil || d != want {
+			t.Fatalf("parseTimeout(%q) = %v; want what time.ParseDuration gives: %v, %v", s, d, want, err)
+		}
 	})
+}
+
+// wholeSeconds returns s as a number of seconds when it is only ASCII
+// digits and that many seconds fit a time.Duration.
+func wholeSeconds(s string) (int64, bool) {
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n > math.MaxInt64/int64(time.Second) {
+		return 0, false
+	}
+	return n, true
 }
 
 // FuzzParseMaxRetries: never panics; an accepted value is not negative.

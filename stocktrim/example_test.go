@@ -50,8 +50,8 @@ func ExampleNewClient() {
 }
 
 func ExampleNewClient_missingCredentials() {
-	os.Unsetenv(stocktrim.EnvAuthID)
-	os.Unsetenv(stocktrim.EnvSignature)
+	// With neither STOCKTRIM_API_AUTH_ID nor STOCKTRIM_API_AUTH_SIGNATURE
+	// set (TestMain unsets them), and a bad option too:
 	_, err := stocktrim.NewClient(stocktrim.WithTimeout(-time.Second))
 	fmt.Println(err)
 	// Output:

@@ -1,7 +1,6 @@
 package stocktrim_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roundtrip-go/roundtrip"
+	"github.com/roundtrip-go/roundtrip/internal/testutil"
 	"github.com/roundtrip-go/roundtrip/middleware"
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 	"github.com/roundtrip-go/roundtrip/retry"
@@ -28,31 +28,11 @@ const (
 	testSig = "sig-Vb91LkP0w"
 )
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// events returns the logged events with the given message.
-func (b *syncBuffer) events(t *testing.T, msg string) []map[string]any {
+// events returns the events logged to logs with the given message.
+func events(t *testing.T, logs *testutil.SyncBuffer, msg string) []map[string]any {
 	t.Helper()
 	var out []map[string]any
-	for line := range strings.Lines(b.String()) {
-		var e map[string]any
-		require.NoError(t, json.Unmarshal([]byte(line), &e), "log line %q", line)
+	for _, e := range logs.Events(t) {
 		if e["message"] == msg {
 			out = append(out, e)
 		}
@@ -63,14 +43,12 @@ func (b *syncBuffer) events(t *testing.T, msg string) []map[string]any {
 // setup clears the environment, starts a fake API with the test
 // credentials and returns it with the options for a stack against it:
 // millisecond backoffs, logging at lvl into the returned buffer.
-func setup(t *testing.T, lvl zerolog.Level) (*stocktrimtest.Server, *syncBuffer, []stocktrim.Option) {
+func setup(t *testing.T, lvl zerolog.Level) (*stocktrimtest.Server, *testutil.SyncBuffer, []stocktrim.Option) {
 	t.Helper()
-	for _, k := range []string{stocktrim.EnvAuthID, stocktrim.EnvSignature, stocktrim.EnvBaseURL, stocktrim.EnvMaxRetries, stocktrim.EnvTimeout} {
-		t.Setenv(k, "")
-	}
+	testutil.ClearEnv(t, testutil.StocktrimEnvPrefix)
 	srv := stocktrimtest.NewServer(stocktrimtest.WithCredentials(testID, testSig))
 	t.Cleanup(srv.Close)
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	return srv, logs, []stocktrim.Option{
 		stocktrim.WithBaseURL(srv.URL),
 		stocktrim.WithCredentials(testID, testSig),
@@ -131,7 +109,7 @@ func TestStackRecoversFromFaults(t *testing.T) {
 	assertCredentials(t, reqs)
 	assert.GreaterOrEqual(t, elapsed, time.Second, "got %v; want the 429's Retry-After of 1 s waited", elapsed)
 
-	warns := logs.events(t, "retrying request")
+	warns := events(t, logs, "retrying request")
 	require.Len(t, warns, 4)
 	for i, w := range warns {
 		assert.Equal(t, "warn", w["level"])
@@ -145,7 +123,7 @@ func TestStackRecoversFromFaults(t *testing.T) {
 	assert.Equal(t, []any{503.0, 503.0, 429.0}, []any{warns[1]["status"], warns[2]["status"], warns[3]["status"]})
 	assert.Equal(t, 1000.0, warns[3]["delay_ms"], "Retry-After replaces the backoff")
 
-	attempts := logs.events(t, "http request")
+	attempts := events(t, logs, "http request")
 	assert.Len(t, attempts, 5, "one access event per attempt")
 }
 
@@ -179,7 +157,7 @@ func TestStackRetriesAttemptTimeout(t *testing.T) {
 	assert.Equal(t, 200, status)
 	assert.Len(t, ps, 3)
 	assert.Len(t, srv.Requests(), 2)
-	warns := logs.events(t, "retrying request")
+	warns := events(t, logs, "retrying request")
 	require.Len(t, warns, 1)
 	assert.Contains(t, warns[0]["error"], "timeout")
 }
@@ -229,7 +207,7 @@ func TestStackNoCredentialInDebugLogs(t *testing.T) {
 	assert.NotContains(t, out, testID)
 	// Debug logs the request headers: the credentials are there, redacted,
 	// which shows that logging runs inside auth.
-	attempts := logs.events(t, "http request")
+	attempts := events(t, logs, "http request")
 	require.Len(t, attempts, 4)
 	for _, e := range attempts {
 		h, ok := e["request_headers"].(map[string]any)
@@ -237,7 +215,7 @@ func TestStackNoCredentialInDebugLogs(t *testing.T) {
 		assert.Equal(t, "REDACTED", h["Api-Auth-Signature"])
 		assert.Equal(t, "REDACTED", h["Api-Auth-Id"])
 	}
-	assert.Len(t, logs.events(t, "retrying request"), 2)
+	assert.Len(t, events(t, logs, "retrying request"), 2)
 }
 
 func TestMiddlewaresInCustomChain(t *testing.T) {
@@ -280,7 +258,7 @@ func TestMiddlewaresInCustomChain(t *testing.T) {
 		}
 	}
 	assert.GreaterOrEqual(t, tagged, 1)
-	assert.Len(t, logs.events(t, "retrying request"), 2)
+	assert.Len(t, events(t, logs, "retrying request"), 2)
 
 	without, err := stocktrim.Middlewares(stocktrim.WithCredentials(testID, testSig))
 	require.NoError(t, err)
@@ -315,7 +293,7 @@ func TestWithTransport(t *testing.T) {
 }
 
 func TestNewClientFromEnvironment(t *testing.T) {
-	_, _, _ = setup(t, zerolog.Disabled)
+	testutil.ClearEnv(t, testutil.StocktrimEnvPrefix)
 	srv := stocktrimtest.NewServer()
 	defer srv.Close()
 	t.Setenv(stocktrim.EnvAuthID, srv.AuthID())
@@ -336,7 +314,7 @@ func TestNewClientFromEnvironment(t *testing.T) {
 }
 
 func TestNewClientWithoutCredentials(t *testing.T) {
-	_, _, _ = setup(t, zerolog.Disabled)
+	testutil.ClearEnv(t, testutil.StocktrimEnvPrefix)
 	client, err := stocktrim.NewClient()
 	assert.Nil(t, client)
 	require.ErrorIs(t, err, stocktrim.ErrMissingCredentials)
