@@ -97,3 +97,8 @@ func (m *upsertMarker) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return m.next.RoundTrip(req)
 }
+
+// CloseIdleConnections closes the idle connections of the next
+// RoundTripper, so that [http.Client.CloseIdleConnections] reaches the base
+// transport.
+func (m *upsertMarker) CloseIdleConnections() { middleware.CloseIdleConnections(m.next) }
