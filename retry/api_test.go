@@ -11,7 +11,9 @@ import (
 
 	"github.com/failsafe-go/failsafe-go/budget"
 	"github.com/failsafe-go/failsafe-go/circuitbreaker"
+	"github.com/failsafe-go/failsafe-go/retrypolicy"
 
+	"github.com/roundtrip-go/roundtrip/middleware"
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 )
 
@@ -238,6 +240,7 @@ func TestOnGiveUp(t *testing.T) {
 		},
 		{give: "success", replies: []middlewaretest.Reply{s503, {Status: 200}}},
 		{give: "not retryable", replies: []middlewaretest.Reply{{Status: 404}}},
+		{give: "a 5xx not retried", replies: []middlewaretest.Reply{{Status: 501}}, want: []string{ReasonNotRetryable}},
 		{give: "no retries configured", replies: []middlewaretest.Reply{s503}, options: []Option{WithMaxRetries(0)}, want: []string{ReasonMaxRetries}},
 	}
 	for _, tt := range tests {
@@ -274,6 +277,32 @@ func TestOnGiveUp(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOnGiveUpPostNotRetried checks that a call that ends on a failure the
+// method rules do not retry still reports it, once: inside a retry layer
+// the access log is a warning, so this event is what reports the failure.
+func TestOnGiveUpPostNotRetried(t *testing.T) {
+	for _, tt := range []struct {
+		give  middlewaretest.Reply
+		want  []string
+		calls int
+	}{
+		{give: middlewaretest.Reply{Status: 503}, want: []string{ReasonNotRetryable}, calls: 1},
+		{give: middlewaretest.Reply{Err: errReset}, want: []string{ReasonNotRetryable}, calls: 1},
+		{give: middlewaretest.Reply{Status: 409}, want: nil, calls: 1},
+	} {
+		var got []string
+		base := middlewaretest.NewTransport(tt.give)
+		req, _ := http.NewRequest("POST", "http://example.test/", strings.NewReader("x"))
+		resp, err := New(opts(OnGiveUp(func(e Event) { got = append(got, e.Reason) }))...)(base).RoundTrip(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		if base.Calls() != tt.calls || !equal(got, tt.want) {
+			t.Errorf("POST %v: got %d calls, give-ups %q; want %d, %q", tt.give, base.Calls(), got, tt.calls, tt.want)
+		}
 	}
 }
 
@@ -339,9 +368,10 @@ func TestBreakerCountsTrue(t *testing.T) {
 	}
 	t.Run("opens during retries", func(t *testing.T) {
 		wait, waits := recordWaits()
-		var retries, gaveUp int
+		var retries int
+		var gaveUp []string
 		base := middlewaretest.NewTransport(middlewaretest.Reply{Status: 503, Body: "busy"})
-		p := NewPolicy(opts(wait, OnRetry(func(Event) { retries++ }), OnGiveUp(func(Event) { gaveUp++ }))...)
+		p := NewPolicy(opts(wait, OnRetry(func(Event) { retries++ }), OnGiveUp(func(e Event) { gaveUp = append(gaveUp, e.Reason) }))...)
 		req, _ := http.NewRequest("GET", "http://example.test/", nil)
 		resp, err := Failsafe(p, newBreaker())(base).RoundTrip(req)
 		var re *Error
@@ -351,8 +381,10 @@ func TestBreakerCountsTrue(t *testing.T) {
 		if re.Attempts != 2 || base.Calls() != 2 {
 			t.Errorf("got %d attempts counted, %d sent; want 2 and 2", re.Attempts, base.Calls())
 		}
-		if len(*waits) != 1 || retries != 1 || gaveUp != 0 {
-			t.Errorf("got waits %v, %d retry events, %d give-ups; want one wait, one event, none", *waits, retries, gaveUp)
+		// The call ends when the breaker opens: one give-up, after the
+		// retry events, never while it is still retried.
+		if len(*waits) != 1 || retries != 1 || !equal(gaveUp, []string{ReasonCircuitOpen}) {
+			t.Errorf("got waits %v, %d retry events, give-ups %q; want one wait, one event, [circuit_open]", *waits, retries, gaveUp)
 		}
 		if base.Unclosed() != 0 {
 			t.Errorf("got %d unclosed; want 0", base.Unclosed())
@@ -395,5 +427,42 @@ func TestNewPolicyGiveUpInForeignExecutor(t *testing.T) {
 	resp.Body.Close()
 	if base.Calls() != 2 || retries.Load() != 1 || !equal(reasons, []string{ReasonMaxRetries}) {
 		t.Errorf("got %d calls, %d retries, give-ups %q; want 2, 1, [max_retries]", base.Calls(), retries.Load(), reasons)
+	}
+}
+
+// TestFailsafeWithoutRetryNumbersNoAttempt checks that Failsafe with no
+// policy that retries is no retry layer: its attempt has no number, so
+// logging below it reports a 5xx as an error, not a warning.
+func TestFailsafeWithoutRetryNumbersNoAttempt(t *testing.T) {
+	var got []int
+	base := middleware.Func(func(r *http.Request) (*http.Response, error) {
+		got = append(got, Attempt(r.Context()))
+		return &http.Response{StatusCode: 500, Body: http.NoBody, Request: r}, nil
+	})
+	req, _ := http.NewRequest("GET", "http://example.test/", nil)
+	resp, err := Failsafe(circuitbreaker.NewWithDefaults[*http.Response]())(base).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !equal(got, []int{0}) {
+		t.Errorf("got attempts %v under a breaker alone; want [0]", got)
+	}
+	got = nil
+	if _, err := Failsafe(NewPolicy(opts(WithMaxRetries(1))...), circuitbreaker.NewWithDefaults[*http.Response]())(base).RoundTrip(req); err != nil {
+		t.Fatal(err)
+	}
+	if !equal(got, []int{1, 2}) {
+		t.Errorf("got attempts %v under a retry policy; want [1 2]", got)
+	}
+	got = nil
+	foreign := retrypolicy.NewBuilder[*http.Response]().
+		HandleIf(func(r *http.Response, err error) bool { return err != nil || r.StatusCode >= 500 }).
+		WithMaxRetries(1).ReturnLastFailure().Build()
+	if _, err := Failsafe(foreign)(base).RoundTrip(req); err != nil {
+		t.Fatal(err)
+	}
+	if !equal(got, []int{1, 2}) {
+		t.Errorf("got attempts %v under failsafe-go's own retry policy; want [1 2]", got)
 	}
 }

@@ -1,8 +1,11 @@
 package retry
 
 import (
+	"errors"
 	"net/http"
 	"time"
+
+	"github.com/failsafe-go/failsafe-go/circuitbreaker"
 )
 
 // outcome is what one attempt of a call ended with, as the retry decision
@@ -24,10 +27,10 @@ type outcome struct {
 // takes a permit, is the caller's.
 func (c *config) decide(o outcome, now time.Time) (delay time.Duration, reason string, retry bool) {
 	if o.bodyFailed || !c.retryable(o.req, o.resp, o.err) {
-		return 0, "", false
+		return 0, o.failed(), false
 	}
 	if o.req != nil && hasBody(o.req) && o.req.GetBody == nil {
-		return 0, "", false // an opaque body is sent once
+		return 0, o.failed(), false // an opaque body is sent once
 	}
 	if o.attempt > c.maxRetries {
 		return 0, ReasonMaxRetries, false
@@ -45,6 +48,25 @@ func (c *config) decide(o outcome, now time.Time) (delay time.Duration, reason s
 		return 0, ReasonMaxDuration, false
 	}
 	return d, "", true
+}
+
+// failed returns the Reason a call that ends on o without a retry gives
+// up for: ReasonCircuitOpen when a breaker rejected the attempt,
+// ReasonNotRetryable for any other error or a 5xx, and "" for a response
+// below 500 or when the caller's context is done (the caller ended it).
+func (o outcome) failed() string {
+	if o.req != nil && o.req.Context().Err() != nil {
+		return ""
+	}
+	switch {
+	case errors.Is(o.err, circuitbreaker.ErrOpen):
+		return ReasonCircuitOpen
+	case o.err != nil:
+		return ReasonNotRetryable
+	case o.resp != nil && o.resp.StatusCode >= 500:
+		return ReasonNotRetryable
+	}
+	return ""
 }
 
 // event returns the event of o for the listeners.

@@ -7,7 +7,9 @@ import (
 	"sync"
 
 	"github.com/failsafe-go/failsafe-go"
+	"github.com/failsafe-go/failsafe-go/hedgepolicy"
 	"github.com/failsafe-go/failsafe-go/policy"
+	"github.com/failsafe-go/failsafe-go/retrypolicy"
 
 	"github.com/roundtrip-go/roundtrip/internal/body"
 	"github.com/roundtrip-go/roundtrip/middleware"
@@ -19,6 +21,11 @@ import (
 type executorTransport struct {
 	next     http.RoundTripper
 	executor failsafe.Executor[*http.Response]
+	// retries says whether a policy may run more than one attempt (a
+	// retry or hedge policy): only then is this a retry layer whose
+	// attempts get numbers for [Attempt] (and a warn, not an error, in
+	// the access log).
+	retries bool
 }
 
 var _ http.RoundTripper = (*executorTransport)(nil)
@@ -33,11 +40,21 @@ type deferCanceler interface{ DeferCancel() func() }
 var _ deferCanceler = policy.ExecutionInternal[*http.Response](nil)
 
 func newExecutorTransport(policies []failsafe.Policy[*http.Response], next http.RoundTripper) *executorTransport {
-	return &executorTransport{next: next, executor: failsafe.With(slices.Clone(policies)...)}
+	t := &executorTransport{next: next, executor: failsafe.With(slices.Clone(policies)...)}
+	for _, p := range policies {
+		// failsafe-go's RetryPolicy and HedgePolicy interfaces are bare
+		// Policy interfaces that every policy satisfies; what tells them
+		// apart is that their values are also their Builders.
+		switch p.(type) {
+		case retrypolicy.Builder[*http.Response], hedgepolicy.Builder[*http.Response]:
+			t.retries = true
+		}
+	}
+	return t
 }
 
 func (t *executorTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	c := &execCall{next: t.next, req: req}
+	c := &execCall{next: t.next, req: req, retries: t.retries}
 	resp, err := t.executor.WithContext(req.Context()).GetWithExecution(c.attempt)
 	return c.finish(resp, err)
 }
@@ -45,8 +62,9 @@ func (t *executorTransport) RoundTrip(req *http.Request) (*http.Response, error)
 // execCall is one request through an executorTransport. It keeps every
 // response an attempt produced until it is either returned or discarded.
 type execCall struct {
-	next http.RoundTripper
-	req  *http.Request
+	next    http.RoundTripper
+	req     *http.Request
+	retries bool // see executorTransport.retries
 
 	mu       sync.Mutex
 	started  int   // attempts started
@@ -82,7 +100,7 @@ func (c *execCall) attempt(exec failsafe.Execution[*http.Response]) (*http.Respo
 	}
 
 	var r *http.Request
-	if ctx := exec.Context(); n > 1 || Attempt(ctx) == 0 {
+	if ctx := exec.Context(); n > 1 || c.retries && Attempt(ctx) == 0 {
 		r = newAttempt(c.req, ctx, exec.Attempts())
 	} else {
 		r = c.req.WithContext(ctx)

@@ -282,13 +282,22 @@ func OnRetry(fn func(Event)) Option {
 // retryable failure because a limit refused another attempt: the retries
 // were used up ([ReasonMaxRetries]), the budget refused ([ReasonBudget]),
 // the next wait would end past the request's deadline ([ReasonDeadline]) or
-// past [WithMaxDuration] ([ReasonMaxDuration]), or the server asked for a
-// Retry-After above [WithMaxRetryAfter] ([ReasonRetryAfter]). The event's
-// Reason says which; its Delay is 0. It is not called when the call
-// succeeds, fails on an outcome that is not retried, or is canceled. It is
-// called in the goroutine of the request, before the call returns. Each
-// call appends a listener; listeners are called in the order given. A nil
-// fn is ignored.
+// past [WithMaxDuration] ([ReasonMaxDuration]), the server asked for a
+// Retry-After above [WithMaxRetryAfter] ([ReasonRetryAfter]), or a circuit
+// breaker below is open ([ReasonCircuitOpen]). It is also called, with
+// [ReasonNotRetryable], when the call ends on a 5xx response or an error
+// that is not retried (a POST's 503, a 501, a TLS certificate error, a body
+// that cannot be sent again): inside a retry layer logging reports failed
+// attempts as warnings, so this event is what reports the failed call.
+// The event's Reason says which; its Delay is 0. It is not called when the
+// call succeeds, ends on a 4xx other than a retried one, or is canceled by
+// its caller. It is called in the goroutine of the request, before the
+// call returns. Each call appends a listener; listeners are called in the
+// order given. A nil fn is ignored.
+//
+// Under a failsafe-go executor other than [Failsafe] (failsafehttp, say),
+// only the limits failsafe-go reports are seen: max retries, max duration,
+// Retry-After too long and the budget.
 func OnGiveUp(fn func(Event)) Option {
 	return func(c *config) {
 		if fn != nil {
@@ -304,6 +313,11 @@ const (
 	ReasonDeadline    = "deadline"     // the wait would end past the context's deadline
 	ReasonMaxDuration = "max_duration" // the wait would end past WithMaxDuration
 	ReasonRetryAfter  = "retry_after"  // Retry-After above WithMaxRetryAfter
+	ReasonCircuitOpen = "circuit_open" // a circuit breaker below rejects further attempts
+
+	// ReasonNotRetryable: the call ends on a 5xx response or an error that
+	// is not retried (method rules, status, error kind, opaque body).
+	ReasonNotRetryable = "not_retryable"
 )
 
 // Event describes a retry about to happen ([OnRetry]) or a call that gives

@@ -42,7 +42,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	first := newAttempt(req, req.Context(), 1)
 	body := withBody(first, req.Body)
 	resp, err := t.next.RoundTrip(first)
-	if err == nil && resp != nil && c.retryIf == nil && !c.codes.has(resp.StatusCode) {
+	if err == nil && resp != nil && c.retryIf == nil && resp.StatusCode < 500 && !c.codes.has(resp.StatusCode) {
 		return resp, nil
 	}
 	return t.retry(c, req, outcome{req: req, resp: resp, err: err, attempt: 1, start: start, bodyFailed: body.readFailed()})
@@ -79,6 +79,7 @@ func (t *transport) retry(c *config, req *http.Request, o outcome) (*http.Respon
 			// as it would, without waiting for nothing.
 			t.release(c)
 			discard(o.resp)
+			notify(c.onGiveUp, o.event(0, ReasonCircuitOpen))
 			return nil, giveUp(sent, circuitbreaker.ErrOpen)
 		}
 		next := newAttempt(req, ctx, o.attempt+1)
@@ -145,7 +146,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 	defer timer.Stop()
 	select {
 	case <-timer.C:
-		return nil
+		// Both may be ready: a cancel that came in time must still win.
+		return ctx.Err()
 	case <-ctx.Done():
 		return ctx.Err()
 	}

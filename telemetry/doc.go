@@ -75,7 +75,8 @@
 //     ErrorType method, else the error's Go type, such as *net.OpError), so
 //     the two can be joined.
 //   - roundtrip.retry.reason, on give-ups only: why the retries stopped
-//     (max_retries, budget, deadline, max_duration, retry_after). No
+//     (max_retries, budget, deadline, max_duration, retry_after,
+//     circuit_open, or not_retryable for a 5xx or error never retried). No
 //     convention exists, and an attribute used by one metric only belongs
 //     in that metric's namespace, the naming rules say.
 //

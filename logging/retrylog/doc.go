@@ -18,5 +18,7 @@
 //
 // "giving up" (error): method, url, attempt (the last attempt), status or
 // error, and reason: why the retries stopped, one of retry's Reason
-// constants (max_retries, budget, deadline, max_duration, retry_after).
+// constants (max_retries, budget, deadline, max_duration, retry_after,
+// circuit_open, or not_retryable for a 5xx or error that is never retried,
+// such as a POST's 503: so a failed call logs exactly one error).
 package retrylog

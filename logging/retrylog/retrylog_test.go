@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,6 +144,33 @@ func TestFailedCallLogsOneError(t *testing.T) {
 			}
 			assert.Equal(t, 1, errs, "got %d error events; want exactly the give-up; log:\n%s", errs, buf.String())
 			assert.Len(t, byMessage(events, "retrying request"), 2)
+		})
+	}
+}
+
+// TestUnretriedFailureLogsOneError checks that a call that fails without a
+// retry (a POST's 503: the method rules forbid one) still logs exactly one
+// error, the give-up, while the access event inside retry is a warning.
+func TestUnretriedFailureLogsOneError(t *testing.T) {
+	for _, s := range stacks {
+		t.Run(s.name, func(t *testing.T) {
+			var buf syncBuffer
+			base := middlewaretest.NewTransport(middlewaretest.Reply{Status: http.StatusServiceUnavailable})
+			req, err := http.NewRequest(http.MethodPost, rawURL, strings.NewReader("{}"))
+			require.NoError(t, err)
+			resp, err := s.new(&buf).Then(base).RoundTrip(req)
+			require.NoError(t, err)
+			_, _ = io.Copy(io.Discard, resp.Body)
+			require.NoError(t, resp.Body.Close())
+
+			var reasons []any
+			for _, e := range buf.Events(t) {
+				if e["level"] == "error" {
+					reasons = append(reasons, e["reason"])
+				}
+			}
+			assert.Equal(t, []any{retry.ReasonNotRetryable}, reasons, "log:\n%s", buf.String())
+			assert.Equal(t, 1, base.Calls())
 		})
 	}
 }
