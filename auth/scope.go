@@ -174,6 +174,11 @@ func parseHost(s string) (string, error) {
 	if !validHost(h) {
 		return bad("not a host name or IP address")
 	}
+	if h == "http" || h == "https" {
+		// The likeliest way to get here is a URL cut at its colon; a host
+		// of that name is not worth the trap.
+		return bad("a scheme, not a host name")
+	}
 	return h, nil
 }
 

@@ -103,6 +103,7 @@ func TestInvalidScopeRejected(t *testing.T) {
 		{name: "host as URL", give: auth.OnlyHosts("https://api.example.com"), want: "a URL"},
 		{name: "host with path", give: auth.OnlyHosts("api.example.com/v1"), want: "bare host name"},
 		{name: "host as scheme", give: auth.OnlyHosts("https:"), want: "not a port"},
+		{name: "host is a bare scheme", give: auth.OnlyHosts("HTTPS"), want: "a scheme"},
 		{name: "host with user", give: auth.OnlyHosts("user:s3cr3t@api.example.com"), want: "bare host name"},
 		{name: "host with bad port", give: auth.OnlyHosts("api.example.com:https"), want: "not a port"},
 		{name: "host with space", give: auth.OnlyHosts("api example.com"), want: "bare host name"},

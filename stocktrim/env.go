@@ -57,6 +57,9 @@ func parseMaxRetries(s string) (int, error) {
 // error never quotes s.
 func parseTimeout(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
+	if rest, neg := strings.CutPrefix(s, "-"); neg && rest != "" && (isDecimal(rest) || validDuration(rest)) {
+		return 0, errNotPositive // a negative number or duration: say so, not "not a number"
+	}
 	var d time.Duration
 	if isDecimal(s) {
 		// As a duration in seconds, parsed exactly: through a float64,
@@ -75,6 +78,12 @@ func parseTimeout(s string) (time.Duration, error) {
 		return 0, errNotPositive
 	}
 	return d, nil
+}
+
+// validDuration reports whether s parses as a Go duration.
+func validDuration(s string) bool {
+	_, err := time.ParseDuration(s)
+	return err == nil
 }
 
 // isDecimal reports whether s is digits with at most one decimal point

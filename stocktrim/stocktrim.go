@@ -139,13 +139,13 @@ func missing(id, sig bool) string {
 //
 //	retry → idle timeout per attempt → auth → logging (with WithLogger only)
 //
+// so that roundtrip.Chain(mws...).Then(base) is what [NewTransport] builds
+// on base.
+//
 // The retry layer retries the POSTs that create or update by a key
 // (POST /api/Products, /api/Locations and /api/V2/Locations under the
 // base URL) like a PUT, on every retryable condition; other POSTs only
-// when they cannot have had an effect (see package retry).
-//
-// so that roundtrip.Chain(mws...).Then(base) is what [NewTransport] builds
-// on base. [WithTransport] plays no part here. Each call returns new
+// when they cannot have had an effect (see package retry). [WithTransport] plays no part here. Each call returns new
 // middlewares; they hold no state between requests beyond their
 // configuration and may be used in any number of chains.
 //
@@ -212,8 +212,8 @@ func NewTransport(opts ...Option) (http.RoundTripper, error) {
 // It has no Timeout of its own: each attempt has its idle limit, and a whole
 // call, retries included, is bounded by its request's context. Redirects
 // are followed as net/http does; the credentials go only to the base URL's
-// origin (scheme, host and port). It returns an error, and no client, when an option or environment
-// variable is missing or malformed.
+// origin (scheme, host and port). It returns an error, and no client, when
+// an option or environment variable is missing or malformed.
 func NewClient(opts ...Option) (*http.Client, error) {
 	rt, err := NewTransport(opts...)
 	if err != nil {
