@@ -89,9 +89,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		sdkmetric.WithReader(sdkmetric.NewPeriodicReader(metricExp, sdkmetric.WithInterval(time.Hour))),
 		sdkmetric.WithResource(res),
 	)
+	var summary string
 	defer func() {
-		// Spans first (already written as they ended), then the metrics.
+		// Spans first (already written as they ended), then the metrics,
+		// then the one-line result, so that it is the last thing printed.
 		err = errors.Join(err, tp.Shutdown(context.Background()), mp.Shutdown(context.Background()))
+		if summary != "" {
+			fmt.Fprint(stderr, summary)
+		}
 	}()
 
 	metrics, err := telemetry.NewMetrics(telemetry.WithMeterProvider(mp))
@@ -123,7 +128,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		return err
 	}
 	n := int(api.requests.Load())
-	fmt.Fprintf(stderr, "GET /items: %s %s after %d attempts (%d retries)\n", resp.Status, body, n, n-1)
+	summary = fmt.Sprintf("GET /items: %s %s after %d attempts (%d retries)\n", resp.Status, body, n, n-1)
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("otel: got %s; want 200 OK after %d failures", resp.Status, failures)
 	}
