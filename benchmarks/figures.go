@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -22,6 +24,8 @@ type settings struct {
 	SettleLimit      time.Duration // figure 3's wait for goroutines to end
 	StackRounds      int           // rounds of the stack table
 	StackN           int           // requests per row and round of the stack table
+	OutageCallers    []int         // concurrent callers of figure 6, one measurement each
+	OutageDelay      time.Duration // figure 6's delay before each 503
 }
 
 // defaultSettings returns the sizes of a default run (under a minute on two
@@ -32,6 +36,7 @@ func defaultSettings(quick bool) settings {
 			Rounds: 1, PerRequestN: 2000, Clients: 8, ThroughputN: 800,
 			FaultRequests: 40, StreamSize: 64 << 20, RetryAfterRounds: 1, SettleLimit: 2 * time.Second,
 			StackRounds: 3, StackN: 2000,
+			OutageCallers: []int{1, 8, 64}, OutageDelay: outageDelay,
 		}
 	}
 	return settings{
@@ -40,6 +45,7 @@ func defaultSettings(quick bool) settings {
 		// Many short rounds, each row in turn, so that every row meets
 		// the same swings of a shared machine's load.
 		StackRounds: 25, StackN: 10000,
+		OutageCallers: []int{1, 8, 64}, OutageDelay: outageDelay,
 	}
 }
 
@@ -51,20 +57,33 @@ const streamBound = 1 << 20
 
 // figure is one row of the table. Run returns one cell per library; the
 // first library is the raw base that ratios and differences refer to.
+// Notes, when not nil, returns lines printed under the table.
 type figure struct {
 	Num   int
 	Label string
 	Run   func(ctx context.Context, libs []library, s settings) ([]string, error)
+	Notes func(ctx context.Context, s settings) ([]string, error)
 }
 
 func figures(s settings) []figure {
 	return []figure{
-		{1, "1. added per request over an in-memory base: time, allocations", runPerRequest},
-		{2, fmt.Sprintf("2. loopback throughput, %d clients: ratio to raw (requests/s)", s.Clients), runThroughput},
-		{3, "3. faulty server (two 503s with 2 KiB, then 200): connections / goroutines left / p50 / p99", runFaulty},
-		{4, fmt.Sprintf("4. %s streamed PUT: bytes allocated", formatBytes(float64(s.StreamSize))), runStreamedPut},
-		{5, "5. Retry-After wait: `1` / HTTP-date 2 s ahead", runRetryAfter},
+		{Num: 1, Label: "1. added per request over an in-memory base: time, allocations", Run: runPerRequest},
+		{Num: 2, Label: fmt.Sprintf("2. loopback throughput, %d clients: ratio to raw (requests/s)", s.Clients), Run: runThroughput},
+		{Num: 3, Label: "3. faulty server (two 503s with 2 KiB, then 200): connections / goroutines left / p50 / p99", Run: runFaulty},
+		{Num: 4, Label: fmt.Sprintf("4. %s streamed PUT: bytes allocated", formatBytes(float64(s.StreamSize))), Run: runStreamedPut},
+		{Num: 5, Label: "5. Retry-After wait: `1` / HTTP-date 2 s ahead", Run: runRetryAfter},
+		{Num: 6, Label: fmt.Sprintf("6. total outage (every answer 503 after %s): attempts per call at %s concurrent callers",
+			formatDuration(s.OutageDelay), joinInts(s.OutageCallers, " / ")), Run: runOutage, Notes: runOutageAlternatives},
 	}
+}
+
+// joinInts formats ns joined by sep: "1 / 8 / 64".
+func joinInts(ns []int, sep string) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, sep)
 }
 
 // notApplicable is the cell of a library without retries in a retry figure.

@@ -257,19 +257,12 @@ func retryAfterDate(now time.Time) string {
 // the time between the two attempts as the server saw them.
 func measureRetryAfter(ctx context.Context, lib library, header func(time.Time) string) (time.Duration, error) {
 	h := &retryAfterHandler{header: header}
-	srv := startServer(h)
-	defer srv.Close()
-	base := newLoopbackTransport()
-	tr := newTracker(base)
-	defer func() {
-		tr.closeOpen()
-		base.CloseIdleConnections()
-	}()
-	rt, err := lib.Wrap(tr, srv.URL)
+	rt, baseURL, stop, err := startTracked(lib, h)
 	if err != nil {
 		return 0, err
 	}
-	if err := get(ctx, rt, srv.URL+"/items", "1"); err != nil {
+	defer stop()
+	if err := get(ctx, rt, baseURL+"/items", "1"); err != nil {
 		return 0, err
 	}
 	wait, ok := h.wait()
@@ -284,4 +277,25 @@ func measureRetryAfter(ctx context.Context, lib library, header func(time.Time) 
 // nearly 2 s.
 func untilNextSecond(now time.Time) time.Duration {
 	return now.Truncate(time.Second).Add(time.Second + 5*time.Millisecond).Sub(now)
+}
+
+// startTracked starts h on a fresh loopback server and returns lib over a
+// fresh loopback transport to it, with the server's base URL. The
+// transport's responses are tracked: a library that drops a discarded
+// response without closing it strands its connection, so stop closes what
+// is left open, then the idle connections, then the server.
+func startTracked(lib library, h http.Handler) (rt http.RoundTripper, baseURL string, stop func(), err error) {
+	srv := startServer(h)
+	base := newLoopbackTransport()
+	tr := newTracker(base)
+	stop = func() {
+		tr.closeOpen()
+		base.CloseIdleConnections()
+		srv.Close()
+	}
+	if rt, err = lib.Wrap(tr, srv.URL); err != nil {
+		stop()
+		return nil, "", nil, err
+	}
+	return rt, srv.URL, stop, nil
 }

@@ -75,13 +75,19 @@ func wrapRetry(base http.RoundTripper, _ string) (http.RoundTripper, error) {
 // logging of every attempt at info level to io.Discard, so that the
 // per-request figures include building each log event.
 func wrapStocktrim(base http.RoundTripper, baseURL string) (http.RoundTripper, error) {
-	return stocktrim.NewTransport(
+	return wrapStocktrimWith(base, baseURL)
+}
+
+// wrapStocktrimWith returns the stocktrim stack of the stocktrim column
+// with more options.
+func wrapStocktrimWith(base http.RoundTripper, baseURL string, opts ...stocktrim.Option) (http.RoundTripper, error) {
+	return stocktrim.NewTransport(append([]stocktrim.Option{
 		stocktrim.WithCredentials("bench-auth-id", "bench-signature"),
 		stocktrim.WithBaseURL(baseURL),
 		stocktrim.WithTransport(base),
 		stocktrim.WithLogger(zerolog.New(io.Discard).Level(zerolog.InfoLevel)),
 		stocktrim.WithRetryOptions(retryOptions()...),
-	)
+	}, opts...)...)
 }
 
 // wrapRetryablehttp returns go-retryablehttp's RoundTripper over base, with
