@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/failsafe-go/failsafe-go/adaptivethrottler"
-	"github.com/rs/zerolog"
 
 	"github.com/roundtrip-go/roundtrip"
 	"github.com/roundtrip-go/roundtrip/retry"
@@ -167,9 +166,7 @@ func formatOutage(rounds [][]float64, k int) string {
 func outageAlternatives() []library {
 	return []library{
 		{Name: "stocktrim (budget)", Retries: true, Wrap: wrapStocktrim},
-		{Name: "stocktrim, no budget", Retries: true, Wrap: func(base http.RoundTripper, baseURL string) (http.RoundTripper, error) {
-			return wrapStocktrimWith(base, baseURL, stocktrim.WithRetryBudget(nil))
-		}},
+		{Name: "stocktrim, no budget", Retries: true, Wrap: wrapStocktrimUnbudgeted},
 		{Name: "stocktrim, adaptivethrottler per attempt instead of the budget", Retries: true, Wrap: wrapStocktrimThrottled},
 	}
 }
@@ -212,13 +209,7 @@ const throttlerExecutions = benchRetries + 1
 // and the rest of the stack, so that it sees and may reject every attempt.
 // A 5xx or an error counts as a failure.
 func wrapStocktrimThrottled(base http.RoundTripper, baseURL string) (http.RoundTripper, error) {
-	mws, err := stocktrim.Middlewares(
-		stocktrim.WithCredentials("bench-auth-id", "bench-signature"),
-		stocktrim.WithBaseURL(baseURL),
-		stocktrim.WithLogger(zerolog.New(io.Discard).Level(zerolog.InfoLevel)),
-		stocktrim.WithRetryOptions(retryOptions()...),
-		stocktrim.WithRetryBudget(nil),
-	)
+	mws, err := stocktrim.Middlewares(append(stocktrimOptions(baseURL), stocktrim.WithRetryBudget(nil))...)
 	if err != nil {
 		return nil, err
 	}
