@@ -28,7 +28,7 @@ type settings struct {
 	OutageDelay      time.Duration // figure 6's delay before each 503
 }
 
-// defaultSettings returns the sizes of a default run (under a minute on two
+// defaultSettings returns the sizes of a default run (about 2 minutes on two
 // cores) or, with quick, of a run of a few seconds.
 func defaultSettings(quick bool) settings {
 	if quick {
