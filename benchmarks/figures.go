@@ -14,7 +14,7 @@ import (
 
 // settings are the sizes of one run.
 type settings struct {
-	Rounds           int           // rounds of figures 1 to 4; the table shows medians
+	Rounds           int           // rounds of figures 1 to 4 and 6; the table shows medians
 	PerRequestN      int           // requests per round of figure 1
 	Clients          int           // parallel clients of figures 2 and 3
 	ThroughputN      int           // requests per round of figure 2

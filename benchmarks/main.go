@@ -31,7 +31,7 @@ import (
 )
 
 func main() {
-	roundsFlag := flag.Int("rounds", 0, "rounds of figures 1 to 4, medians shown (default 5, or 1 with -quick); figure 5 runs at most 2; with -stack, rounds of the stack table (default 25, or 3 with -quick)")
+	roundsFlag := flag.Int("rounds", 0, "rounds of figures 1 to 4 and 6, medians shown (default 5, or 1 with -quick); figure 5 runs at most 2; with -stack, rounds of the stack table (default 25, or 3 with -quick)")
 	quick := flag.Bool("quick", false, "fewer requests and rounds: a smoke run of a few seconds")
 	only := flag.String("figures", "1,2,3,4,5,6", "comma-separated figures to run")
 	stack := flag.Bool("stack", false, "print the stack table (retry.New and the stocktrim stack beside failsafehttp) instead of the figures")
