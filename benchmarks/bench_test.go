@@ -156,3 +156,28 @@ func BenchmarkRetryAfter(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOutage is figure 6: one call from each of 1, 8 and 64
+// concurrent callers to a server that answers every request 503 after
+// outageDelay, through a fresh instance of each library per iteration.
+// It reports the mean attempts per call as attempts/call.
+func BenchmarkOutage(b *testing.B) {
+	for _, lib := range libraries() {
+		for _, callers := range []int{1, 8, 64} {
+			b.Run(lib.Name+"/"+strconv.Itoa(callers), func(b *testing.B) {
+				if !lib.Retries {
+					b.Skip(notApplicable)
+				}
+				var total float64
+				for b.Loop() {
+					v, err := measureOutage(context.Background(), lib, []int{callers}, outageDelay)
+					if err != nil {
+						b.Fatal(err)
+					}
+					total += v[0]
+				}
+				b.ReportMetric(total/float64(b.N), "attempts/call")
+			})
+		}
+	}
+}

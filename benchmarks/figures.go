@@ -6,13 +6,15 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
 
 // settings are the sizes of one run.
 type settings struct {
-	Rounds           int           // rounds of figures 1 to 4; the table shows medians
+	Rounds           int           // rounds of figures 1 to 4 and 6; the table shows medians
 	PerRequestN      int           // requests per round of figure 1
 	Clients          int           // parallel clients of figures 2 and 3
 	ThroughputN      int           // requests per round of figure 2
@@ -22,9 +24,11 @@ type settings struct {
 	SettleLimit      time.Duration // figure 3's wait for goroutines to end
 	StackRounds      int           // rounds of the stack table
 	StackN           int           // requests per row and round of the stack table
+	OutageCallers    []int         // concurrent callers of figure 6, one measurement each
+	OutageDelay      time.Duration // figure 6's delay before each 503
 }
 
-// defaultSettings returns the sizes of a default run (under a minute on two
+// defaultSettings returns the sizes of a default run (about 2 minutes on two
 // cores) or, with quick, of a run of a few seconds.
 func defaultSettings(quick bool) settings {
 	if quick {
@@ -32,6 +36,7 @@ func defaultSettings(quick bool) settings {
 			Rounds: 1, PerRequestN: 2000, Clients: 8, ThroughputN: 800,
 			FaultRequests: 40, StreamSize: 64 << 20, RetryAfterRounds: 1, SettleLimit: 2 * time.Second,
 			StackRounds: 3, StackN: 2000,
+			OutageCallers: []int{1, 8, 64}, OutageDelay: outageDelay,
 		}
 	}
 	return settings{
@@ -40,6 +45,7 @@ func defaultSettings(quick bool) settings {
 		// Many short rounds, each row in turn, so that every row meets
 		// the same swings of a shared machine's load.
 		StackRounds: 25, StackN: 10000,
+		OutageCallers: []int{1, 8, 64}, OutageDelay: outageDelay,
 	}
 }
 
@@ -51,20 +57,33 @@ const streamBound = 1 << 20
 
 // figure is one row of the table. Run returns one cell per library; the
 // first library is the raw base that ratios and differences refer to.
+// Notes, when not nil, returns lines printed under the table.
 type figure struct {
 	Num   int
 	Label string
 	Run   func(ctx context.Context, libs []library, s settings) ([]string, error)
+	Notes func(ctx context.Context, s settings) ([]string, error)
 }
 
 func figures(s settings) []figure {
 	return []figure{
-		{1, "1. added per request over an in-memory base: time, allocations", runPerRequest},
-		{2, fmt.Sprintf("2. loopback throughput, %d clients: ratio to raw (requests/s)", s.Clients), runThroughput},
-		{3, "3. faulty server (two 503s with 2 KiB, then 200): connections / goroutines left / p50 / p99", runFaulty},
-		{4, fmt.Sprintf("4. %s streamed PUT: bytes allocated", formatBytes(float64(s.StreamSize))), runStreamedPut},
-		{5, "5. Retry-After wait: `1` / HTTP-date 2 s ahead", runRetryAfter},
+		{Num: 1, Label: "1. added per request over an in-memory base: time, allocations", Run: runPerRequest},
+		{Num: 2, Label: fmt.Sprintf("2. loopback throughput, %d clients: ratio to raw (requests/s)", s.Clients), Run: runThroughput},
+		{Num: 3, Label: "3. faulty server (two 503s with 2 KiB, then 200): connections / goroutines left / p50 / p99", Run: runFaulty, Notes: runFaultyBudgeted},
+		{Num: 4, Label: fmt.Sprintf("4. %s streamed PUT: bytes allocated", formatBytes(float64(s.StreamSize))), Run: runStreamedPut},
+		{Num: 5, Label: "5. Retry-After wait: `1` / HTTP-date 2 s ahead", Run: runRetryAfter},
+		{Num: 6, Label: fmt.Sprintf("6. total outage (every answer 503 after %s): attempts per call at %s concurrent callers",
+			formatDuration(s.OutageDelay), joinInts(s.OutageCallers, " / ")), Run: runOutage, Notes: runOutageAlternatives},
 	}
+}
+
+// joinInts formats ns joined by sep: "1 / 8 / 64".
+func joinInts(ns []int, sep string) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, sep)
 }
 
 // notApplicable is the cell of a library without retries in a retry figure.
@@ -182,6 +201,9 @@ func runFaulty(ctx context.Context, libs []library, s settings) ([]string, error
 		if !lib.Retries {
 			return faultResult{}, nil
 		}
+		if lib.Unbudgeted != nil {
+			lib.Wrap = lib.Unbudgeted
+		}
 		return measureFaulty(ctx, lib, s.Clients, s.FaultRequests, s.SettleLimit)
 	})
 	return cells(failed, func(i int) string {
@@ -255,4 +277,23 @@ func runRetryAfter(ctx context.Context, libs []library, s settings) ([]string, e
 		}
 		return fmt.Sprintf("%s / %s", formatNS(median(waits[i][0])), formatNS(median(waits[i][1])))
 	}), errors.Join(errs...)
+}
+
+// runFaultyBudgeted runs figure 3's requests through each library that has
+// a retry budget, with it, and returns a note line for each: how many
+// calls the budget ended on a 503 (median over rounds).
+func runFaultyBudgeted(ctx context.Context, s settings) ([]string, error) {
+	var libs []library
+	for _, lib := range libraries() {
+		if lib.Unbudgeted != nil {
+			libs = append(libs, lib)
+		}
+	}
+	res, failed, err := rounds(libs, s.Rounds, false, func(lib library) (int, error) {
+		return measureFaultyEnded(ctx, lib, s.Clients, s.FaultRequests)
+	})
+	return cells(failed, func(i int) string {
+		return fmt.Sprintf("%s runs without its retry budget; with it, as by default, %.0f of %d calls ended on a 503",
+			libs[i].Name, medianOf(res[i], func(n int) float64 { return float64(n) }), s.FaultRequests)
+	}), err
 }

@@ -175,6 +175,36 @@ func measureFaulty(ctx context.Context, lib library, clients, requests int, sett
 	}, nil
 }
 
+// measureFaultyEnded sends requests GETs from clients goroutines through
+// lib to a fresh server that fails each request twice with 503 before 200,
+// as measureFaulty does, and returns how many calls ended on a 503.
+func measureFaultyEnded(ctx context.Context, lib library, clients, requests int) (int, error) {
+	rt, baseURL, stop, err := startTracked(lib, newFaultHandler(faultFailures, faultBodySize))
+	if err != nil {
+		return 0, err
+	}
+	defer stop()
+	var ended atomic.Int64
+	err = parallel(clients, requests, func(i int) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/items", nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set(requestIDHeader, strconv.Itoa(i))
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			ended.Add(1)
+		}
+		return nil
+	})
+	return int(ended.Load()), err
+}
+
 // settle polls runtime.NumGoroutine until it is at most target or limit has
 // passed, and returns the last count.
 func settle(target int, limit time.Duration) int {
@@ -257,19 +287,12 @@ func retryAfterDate(now time.Time) string {
 // the time between the two attempts as the server saw them.
 func measureRetryAfter(ctx context.Context, lib library, header func(time.Time) string) (time.Duration, error) {
 	h := &retryAfterHandler{header: header}
-	srv := startServer(h)
-	defer srv.Close()
-	base := newLoopbackTransport()
-	tr := newTracker(base)
-	defer func() {
-		tr.closeOpen()
-		base.CloseIdleConnections()
-	}()
-	rt, err := lib.Wrap(tr, srv.URL)
+	rt, baseURL, stop, err := startTracked(lib, h)
 	if err != nil {
 		return 0, err
 	}
-	if err := get(ctx, rt, srv.URL+"/items", "1"); err != nil {
+	defer stop()
+	if err := get(ctx, rt, baseURL+"/items", "1"); err != nil {
 		return 0, err
 	}
 	wait, ok := h.wait()
@@ -284,4 +307,25 @@ func measureRetryAfter(ctx context.Context, lib library, header func(time.Time) 
 // nearly 2 s.
 func untilNextSecond(now time.Time) time.Duration {
 	return now.Truncate(time.Second).Add(time.Second + 5*time.Millisecond).Sub(now)
+}
+
+// startTracked starts h on a fresh loopback server and returns lib over a
+// fresh loopback transport to it, with the server's base URL. The
+// transport's responses are tracked: a library that drops a discarded
+// response without closing it strands its connection, so stop closes what
+// is left open, then the idle connections, then the server.
+func startTracked(lib library, h http.Handler) (rt http.RoundTripper, baseURL string, stop func(), err error) {
+	srv := startServer(h)
+	base := newLoopbackTransport()
+	tr := newTracker(base)
+	stop = func() {
+		tr.closeOpen()
+		base.CloseIdleConnections()
+		srv.Close()
+	}
+	if rt, err = lib.Wrap(tr, srv.URL); err != nil {
+		stop()
+		return nil, "", nil, err
+	}
+	return rt, srv.URL, stop, nil
 }

@@ -95,9 +95,10 @@ func TestParseFigures(t *testing.T) {
 		want    []int
 		wantErr bool
 	}{
-		{give: "1,2,3,4,5", want: []int{1, 2, 3, 4, 5}},
+		{give: "1,2,3,4,5,6", want: []int{1, 2, 3, 4, 5, 6}},
 		{give: " 4 , 1,4", want: []int{4, 1}},
-		{give: "6", wantErr: true},
+		{give: "7", wantErr: true},
+		{give: "0", wantErr: true},
 		{give: "1,,2", wantErr: true},
 		{give: "x", wantErr: true},
 	}
@@ -216,6 +217,27 @@ func TestMeasureFaulty(t *testing.T) {
 	}
 }
 
+func TestMeasureFaultyEnded(t *testing.T) {
+	const requests = 4
+	for _, lib := range libraries() {
+		t.Run(lib.Name, func(t *testing.T) {
+			// Two clients stay within any budget's 3 concurrent retries;
+			// the raw base ends every call on the first 503.
+			want := 0
+			if !lib.Retries {
+				want = requests
+			}
+			got, err := measureFaultyEnded(context.Background(), lib, 2, requests)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("got %d calls ended on a 503; want %d", got, want)
+			}
+		})
+	}
+}
+
 func TestMeasureStreamedPut(t *testing.T) {
 	for _, lib := range libraries() {
 		t.Run(lib.Name, func(t *testing.T) {
@@ -256,10 +278,11 @@ func TestRun(t *testing.T) {
 	s := settings{
 		Rounds: 2, PerRequestN: 20, Clients: 2, ThroughputN: 20,
 		FaultRequests: 4, StreamSize: 1 << 20, RetryAfterRounds: 1, SettleLimit: 100 * time.Millisecond,
+		OutageCallers: []int{1, 4}, OutageDelay: 5 * time.Millisecond,
 	}
 	var out, progress bytes.Buffer
 	libs := libraries()
-	if err := run(&out, &progress, libs, s, []int{1, 2, 3, 4}); err != nil {
+	if err := run(&out, &progress, libs, s, []int{1, 2, 3, 4, 6}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -269,8 +292,8 @@ func TestRun(t *testing.T) {
 			rows = append(rows, l)
 		}
 	}
-	if len(rows) != 6 {
-		t.Fatalf("got %d table rows; want 6 (header, rule, 4 figures):\n%s", len(rows), out.String())
+	if len(rows) != 7 {
+		t.Fatalf("got %d table rows; want 7 (header, rule, 5 figures):\n%s", len(rows), out.String())
 	}
 	for _, r := range rows {
 		if got, want := strings.Count(r, " | "), len(libs); got != want {
@@ -279,6 +302,54 @@ func TestRun(t *testing.T) {
 		if strings.Contains(r, "error") {
 			t.Errorf("got an error cell in %q", r)
 		}
+	}
+	if !strings.Contains(out.String(), "Figure 3, stocktrim runs without its retry budget; with it, as by default, 0 of 4 calls ended on a 503.") {
+		t.Errorf("no note on figure 3's budget (2 clients: within it) in:\n%s", out.String())
+	}
+	for _, alt := range outageAlternatives() {
+		if !strings.Contains(out.String(), "Figure 6, "+alt.Name+": ") {
+			t.Errorf("no note for %q in:\n%s", alt.Name, out.String())
+		}
+	}
+}
+
+// TestMeasureOutage checks figure 6's counts where they are certain: a
+// lone caller makes every attempt through each retrying library, and
+// without a budget every caller does.
+func TestMeasureOutage(t *testing.T) {
+	const delay = time.Millisecond
+	for _, lib := range libraries() {
+		t.Run(lib.Name, func(t *testing.T) {
+			if !lib.Retries {
+				t.Skip(notApplicable)
+			}
+			got, err := measureOutage(context.Background(), lib, []int{1}, delay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := float64(benchRetries + 1); got[0] != want {
+				t.Errorf("got %v attempts per call for a lone caller; want %v", got[0], want)
+			}
+		})
+	}
+	t.Run("phases through one stack without a budget", func(t *testing.T) {
+		got, err := measureOutage(context.Background(), outageAlternatives()[1], []int{3, 1}, delay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []float64{benchRetries + 1, benchRetries + 1}; !slices.Equal(got, want) {
+			t.Errorf("got %v attempts per call; want %v", got, want)
+		}
+	})
+}
+
+func TestOutageHandlerAnswers503(t *testing.T) {
+	h := &outageHandler{delay: time.Millisecond}
+	srv := startServer(h)
+	defer srv.Close()
+	err := callOnce(context.Background(), wrapLoopback(t, libraries()[0], srv.URL), srv.URL)
+	if err != nil || h.requests.Load() != 1 {
+		t.Errorf("got %v after %d requests; want nil after 1 (a 503 ends a call)", err, h.requests.Load())
 	}
 }
 

@@ -37,6 +37,12 @@ type library struct {
 	// Wrap returns the library's RoundTripper over base, set up for requests
 	// to baseURL (an absolute http URL without a path).
 	Wrap func(base http.RoundTripper, baseURL string) (http.RoundTripper, error)
+	// Unbudgeted, when not nil, is Wrap without the library's retry
+	// budget. Figure 3 runs it: there every client's request fails twice
+	// at once, and a budget would end some calls at their first 503 (by
+	// design: figure 6 measures it), so the figure could not compare what
+	// happens to the retried responses.
+	Unbudgeted func(base http.RoundTripper, baseURL string) (http.RoundTripper, error)
 }
 
 // libraries returns the columns in table order.
@@ -44,7 +50,7 @@ func libraries() []library {
 	return []library{
 		{Name: "raw", Wrap: wrapRaw},
 		{Name: "retry", Retries: true, StreamBound: streamBound, Wrap: wrapRetry},
-		{Name: "stocktrim", Retries: true, StreamBound: streamBound, Wrap: wrapStocktrim},
+		{Name: "stocktrim", Retries: true, StreamBound: streamBound, Wrap: wrapStocktrim, Unbudgeted: wrapStocktrimUnbudgeted},
 		{Name: "retryablehttp", Retries: true, Wrap: wrapRetryablehttp},
 		{Name: "failsafehttp", Retries: true, Wrap: wrapFailsafehttp},
 	}
@@ -75,13 +81,31 @@ func wrapRetry(base http.RoundTripper, _ string) (http.RoundTripper, error) {
 // logging of every attempt at info level to io.Discard, so that the
 // per-request figures include building each log event.
 func wrapStocktrim(base http.RoundTripper, baseURL string) (http.RoundTripper, error) {
-	return stocktrim.NewTransport(
+	return wrapStocktrimWith(base, baseURL)
+}
+
+// stocktrimOptions are the options of the stocktrim column's stack for
+// baseURL, without its base transport.
+func stocktrimOptions(baseURL string) []stocktrim.Option {
+	return []stocktrim.Option{
 		stocktrim.WithCredentials("bench-auth-id", "bench-signature"),
 		stocktrim.WithBaseURL(baseURL),
-		stocktrim.WithTransport(base),
 		stocktrim.WithLogger(zerolog.New(io.Discard).Level(zerolog.InfoLevel)),
 		stocktrim.WithRetryOptions(retryOptions()...),
-	)
+	}
+}
+
+// wrapStocktrimWith returns the stocktrim column's stack over base, with
+// more options.
+func wrapStocktrimWith(base http.RoundTripper, baseURL string, opts ...stocktrim.Option) (http.RoundTripper, error) {
+	opts = append(append(stocktrimOptions(baseURL), stocktrim.WithTransport(base)), opts...)
+	return stocktrim.NewTransport(opts...)
+}
+
+// wrapStocktrimUnbudgeted returns the stack of wrapStocktrim without its
+// retry budget.
+func wrapStocktrimUnbudgeted(base http.RoundTripper, baseURL string) (http.RoundTripper, error) {
+	return wrapStocktrimWith(base, baseURL, stocktrim.WithRetryBudget(nil))
 }
 
 // wrapRetryablehttp returns go-retryablehttp's RoundTripper over base, with

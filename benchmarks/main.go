@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	go run . [-rounds N] [-quick] [-figures 1,2,3,4,5]
+//	go run . [-rounds N] [-quick] [-figures 1,2,3,4,5,6]
 //	go run . -stack [-rounds N] [-quick]
 //
 // The first prints the figures (the README's first table); -stack prints
@@ -31,9 +31,9 @@ import (
 )
 
 func main() {
-	roundsFlag := flag.Int("rounds", 0, "rounds of figures 1 to 4, medians shown (default 5, or 1 with -quick); figure 5 runs at most 2; with -stack, rounds of the stack table (default 25, or 3 with -quick)")
+	roundsFlag := flag.Int("rounds", 0, "rounds of figures 1 to 4 and 6, medians shown (default 5, or 1 with -quick); figure 5 runs at most 2; with -stack, rounds of the stack table (default 25, or 3 with -quick)")
 	quick := flag.Bool("quick", false, "fewer requests and rounds: a smoke run of a few seconds")
-	only := flag.String("figures", "1,2,3,4,5", "comma-separated figures to run")
+	only := flag.String("figures", "1,2,3,4,5,6", "comma-separated figures to run")
 	stack := flag.Bool("stack", false, "print the stack table (retry.New and the stocktrim stack beside failsafehttp) instead of the figures")
 	flag.Parse()
 
@@ -65,13 +65,17 @@ func main() {
 	}
 }
 
-// parseFigures parses a comma-separated list of figure numbers 1 to 5.
+// lastFigure is the number of the last figure.
+const lastFigure = 6
+
+// parseFigures parses a comma-separated list of figure numbers 1 to
+// lastFigure.
 func parseFigures(list string) ([]int, error) {
 	var out []int
 	for f := range strings.SplitSeq(list, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 || n > 5 {
-			return nil, fmt.Errorf("benchmarks: -figures: %q is not a figure from 1 to 5", f)
+		if err != nil || n < 1 || n > lastFigure {
+			return nil, fmt.Errorf("benchmarks: -figures: %q is not a figure from 1 to %d", f, lastFigure)
 		}
 		if !slices.Contains(out, n) {
 			out = append(out, n)
@@ -93,7 +97,10 @@ func run(out, progress io.Writer, libs []library, s settings, selected []int) er
 		header = append(header, l.Name)
 	}
 	rows := [][]string{header, slices.Repeat([]string{"---"}, len(header))}
-	var errs []error
+	var (
+		errs  []error
+		notes []string
+	)
 	for _, f := range figures(s) {
 		if !slices.Contains(selected, f.Num) {
 			continue
@@ -102,6 +109,13 @@ func run(out, progress io.Writer, libs []library, s settings, selected []int) er
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(context.Background(), figureTimeout)
 		cells, err := f.Run(ctx, libs, s)
+		if err == nil && f.Notes != nil {
+			var lines []string
+			lines, err = f.Notes(ctx, s)
+			for _, l := range lines {
+				notes = append(notes, fmt.Sprintf("Figure %d, %s.", f.Num, l))
+			}
+		}
 		cancel()
 		fmt.Fprintf(progress, "figure %d took %s\n", f.Num, time.Since(start).Round(time.Millisecond))
 		if err != nil {
@@ -114,8 +128,11 @@ func run(out, progress io.Writer, libs []library, s settings, selected []int) er
 	}
 	fmt.Fprintf(out, "\nRetries: %d, backoff %s doubling to %s, jitter %.2f (retryablehttp: its default backoff, "+
 		"which has no jitter); small backoffs keep the run short. Every column runs over the same base: "+
-		"an in-memory RoundTripper (1) or a clone of http.DefaultTransport to 127.0.0.1 (2 to 5). "+
+		"an in-memory RoundTripper (1) or a clone of http.DefaultTransport to 127.0.0.1 (2 to 6). "+
 		"stocktrim logs each attempt at info level to io.Discard.\n",
 		benchRetries, formatDuration(benchBackoffMin), formatDuration(benchBackoffMax), benchJitter)
+	for _, n := range notes {
+		fmt.Fprintf(out, "\n%s\n", n)
+	}
 	return errors.Join(errs...)
 }

@@ -115,13 +115,35 @@ func WithRetryOptions(opts ...retry.Option) Option {
 // the stack, so that under an outage many callers do not multiply the
 // load on a server that is already down, while a lone caller still gets
 // all its retries. A retry the budget refuses ends that request's retries
-// and returns its last result (see [retry.WithBudget]). Nil turns the
-// budget off. Without this option, each stack built ([Middlewares],
-// [NewTransport], [NewClient]) gets a budget of its own from
-// [budget.New]: retries may be up to 20% of the requests in flight, and
-// at least 3 at a time. b must come from package budget (budget.New or
-// budget.NewBuilder); the retry layer panics on another implementation. A
-// budget given here may be shared by several stacks.
+// and returns its last result (see [retry.WithBudget]); a retry holds its
+// permit through its wait and its attempt. Nil turns the budget off.
+//
+// Without this option, each stack built ([Middlewares], [NewTransport],
+// [NewClient]) gets a budget of its own, failsafe-go's budget with
+// retries at most 20% of the calls and retries in flight, and at least 3
+// at a time. Under a total outage (every answer a 503, 5 retries) that
+// makes, per call: 6 attempts for a lone caller, 2.88 for 8 concurrent
+// callers (3 of them get every retry, the others none) and 1.45 for 64,
+// against 6 for all three without a budget (the benchmarks' figure 6).
+//
+// The budget was chosen over failsafe-go's adaptive throttler, which
+// rejects attempts, first ones included, with a probability that grows
+// with the failures of the last minute. Measured around each attempt of
+// this stack (in the same figure), it made 1.25 and 1.09 attempts per call
+// for 8 and 64 callers, but it remembers: a lone caller just after the 64
+// got no attempt at all, where the budget gives it 6. The budget looks only
+// at what is in flight now, so it neither refuses the next caller after
+// an outage nor needs time to recover.
+//
+// The cost: the budget cannot tell an outage from a fault that every
+// caller meets at once. When each of 8 concurrent callers' requests fails
+// twice before it succeeds (figure 3), most calls (186 of 200) end on
+// their first 503. Where callers are many and such faults common, give a
+// budget with a larger minimum concurrency (budget.NewBuilder), or nil.
+//
+// b must come from package budget (budget.New or budget.NewBuilder); the
+// retry layer panics on another implementation. A budget given here may
+// be shared by several stacks, which then share its bound.
 func WithRetryBudget(b budget.Budget) Option {
 	return func(c *config) { c.budget, c.budgetSet = b, true }
 }

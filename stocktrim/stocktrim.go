@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/failsafe-go/failsafe-go/budget"
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/roundtrip-go/roundtrip"
@@ -178,15 +177,6 @@ func (c *config) middlewares() ([]middleware.Middleware, error) {
 		mws = append(mws, logging.New(*c.logger))
 	}
 	return mws, nil
-}
-
-// retryBudget returns the budget given with WithRetryBudget, nil for
-// none, or else a new default budget for this stack.
-func (c *config) retryBudget() budget.Budget {
-	if c.budgetSet {
-		return c.budget
-	}
-	return budget.New()
 }
 
 // NewTransport returns the default stack for the StockTrim API as one
