@@ -84,7 +84,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	a.progress() // the response headers are in
-	body.Watch(resp, a.read, a.release)
+	body.WatchWith(resp, a)
 	return resp, nil
 }
 
