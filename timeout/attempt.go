@@ -13,14 +13,16 @@ import (
 // attempt is one request under the limit. Its context ends with &cause
 // when the limit fires: for New a context.WithTimeoutCause, for Idle a
 // context.WithCancelCause that a timer cancels unless progress resets it
-// first. It is also the response body's [body.Watcher], so that one
-// allocation holds the attempt's state and both callbacks.
+// first. It is also the response body's [body.Watcher] and holds the body
+// wrapper, so that one allocation holds the attempt's state, both
+// callbacks and the wrapper.
 type attempt struct {
 	ctx    context.Context
 	cause  Error                   // &cause is what ctx ends with when the limit fires
 	cancel context.CancelFunc      // New only: ends ctx
 	expire context.CancelCauseFunc // Idle only: ends ctx with the cause given
 	timer  *time.Timer             // Idle only: calls expire(&cause)
+	body   body.Wrapper            // the response body, in the same allocation
 }
 
 var _ body.Watcher = (*attempt)(nil)
