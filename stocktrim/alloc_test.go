@@ -3,10 +3,14 @@
 package stocktrim
 
 import (
+	"io"
 	"net/http"
 	"testing"
 
+	"github.com/rs/zerolog"
+
 	"github.com/roundtrip-go/roundtrip/middleware"
+	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 )
 
 // The race detector changes allocation counts, hence the build tag.
@@ -30,4 +34,43 @@ func TestMarkUpsertsGETAllocatesNothing(t *testing.T) {
 	if got != 0 {
 		t.Errorf("a GET through the marker allocates %v times; want 0", got)
 	}
+}
+
+// TestStackAddsAtMostFourteenAllocations holds issue 12's bar: a request
+// that succeeds at once, through the whole stack with an info log event,
+// costs at most 14 allocations more than the bare base.
+func TestStackAddsAtMostFourteenAllocations(t *testing.T) {
+	t.Setenv(EnvBaseURL, "")
+	t.Setenv(EnvMaxRetries, "")
+	t.Setenv(EnvTimeout, "")
+	base := middlewaretest.Static{Header: http.Header{"Content-Type": {"application/json"}}, Body: `[]`}
+	stack, err := NewTransport(
+		WithCredentials("test-id", "test-signature"),
+		WithLogger(zerolog.New(io.Discard).Level(zerolog.InfoLevel)),
+		WithTransport(base),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodGet, DefaultBaseURL+"/api/Products", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(rt http.RoundTripper) float64 {
+		return testing.AllocsPerRun(200, func() {
+			resp, err := rt.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	raw, got := get(base), get(stack)
+	if got-raw > 14 {
+		t.Errorf("the stack adds %v allocations to the base's %v; want at most 14", got-raw, raw)
+	}
+	t.Logf("the stack adds %v allocations to the base's %v", got-raw, raw)
 }
