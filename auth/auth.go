@@ -71,7 +71,6 @@ func newMiddleware(names, values []string, opts []Option) middleware.Middleware 
 		}
 	}
 	set := make([]field, 0, len(names))
-	keys := make([]string, 0, len(names))
 	invalid := cfg.err
 	for i, name := range names {
 		if err := validate(name, values[i]); err != nil && invalid == nil {
@@ -80,8 +79,8 @@ func newMiddleware(names, values []string, opts []Option) middleware.Middleware 
 		// A one-element slice with no spare capacity: a later Add on the
 		// request's header reallocates instead of writing into it.
 		set = append(set, field{key: http.CanonicalHeaderKey(name), value: []string{values[i]}})
-		keys = append(keys, http.CanonicalHeaderKey(name))
 	}
+	secrets := secret.NewNames(names...)
 	return func(next http.RoundTripper) http.RoundTripper {
 		if next == nil {
 			next = http.DefaultTransport
@@ -89,7 +88,7 @@ func newMiddleware(names, values []string, opts []Option) middleware.Middleware 
 		if len(set) == 0 && invalid == nil {
 			return next
 		}
-		return &transport{next: next, set: set, keys: keys, cfg: cfg, invalid: invalid}
+		return &transport{next: next, set: set, secrets: secrets, cfg: cfg, invalid: invalid}
 	}
 }
 
@@ -113,7 +112,7 @@ type field struct {
 type transport struct {
 	next    http.RoundTripper
 	set     []field
-	keys    []string // the canonical names of set, marked secret
+	secrets *secret.Names // the names of set, marked secret
 	cfg     config
 	invalid error
 }
@@ -131,7 +130,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !t.cfg.inScope(req.URL) {
 		return t.next.RoundTrip(req)
 	}
-	out := req.WithContext(secret.WithHeaders(req.Context(), t.keys...))
+	out := req.WithContext(t.secrets.Mark(req.Context()))
 	t.setHeaders(out)
 	return t.next.RoundTrip(out)
 }

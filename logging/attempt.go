@@ -32,6 +32,8 @@ type attemptLog struct {
 	readErr error
 	fields  []slog.Attr
 	buf     [6]slog.Attr // room for an info event's fields
+
+	body body.Wrapper // the response body, in the same allocation
 }
 
 var _ body.Watcher = (*attemptLog)(nil)

@@ -95,7 +95,7 @@
 // RoundTrip goes straight to the next RoundTripper. When the event's own
 // level is disabled (a 200 under a warn logger, say), the middleware reads
 // the clock and allocates nothing. An enabled zerolog info event costs
-// three allocations: the event's state, the body wrapper and the URL
-// string; slog adds its attributes. URL redaction scans the raw query for
+// two allocations: the event's state, which holds the body wrapper, and
+// the URL string; slog adds its attributes. URL redaction scans the raw query for
 // secret names and leaves a URL with none as it is: url.URL.String.
 package logging

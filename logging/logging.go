@@ -10,7 +10,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/roundtrip-go/roundtrip/internal/attempt"
-	"github.com/roundtrip-go/roundtrip/internal/body"
 	"github.com/roundtrip-go/roundtrip/internal/secret"
 	"github.com/roundtrip-go/roundtrip/logging/internal/event"
 	"github.com/roundtrip-go/roundtrip/middleware"
@@ -123,7 +122,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if debug && t.bodyLimit > 0 && resp.Body != nil && resp.Body != http.NoBody {
 		a.limit = t.bodyLimit
 	}
-	body.WatchWith(resp, a)
+	a.body.Watch(resp, a)
 	return resp, nil
 }
 

@@ -89,8 +89,11 @@ type upsertMarker struct {
 
 var _ http.RoundTripper = (*upsertMarker)(nil)
 
+// RoundTrip marks req when it is a POST to an upsert route. It looks at
+// the method first: only a POST can be an upsert, and a GET, the common
+// case, then passes without building the origin string.
 func (m *upsertMarker) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL != nil && origin(req.URL) == m.origin {
+	if req.Method == http.MethodPost && req.URL != nil && origin(req.URL) == m.origin {
 		if rel, ok := strings.CutPrefix(req.URL.EscapedPath(), m.path); ok && isUpsert(req.Method, rel) {
 			req = req.WithContext(m.mark(req.Context()))
 		}

@@ -6,18 +6,26 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/roundtrip-go/roundtrip/internal/body"
 )
 
 // attempt is one request under the limit. Its context ends with &cause
 // when the limit fires: for New a context.WithTimeoutCause, for Idle a
 // context.WithCancelCause that a timer cancels unless progress resets it
-// first.
+// first. It is also the response body's [body.Watcher] and holds the body
+// wrapper, so that one allocation holds the attempt's state, both
+// callbacks and the wrapper.
 type attempt struct {
-	ctx     context.Context
-	cause   Error       // &cause is what ctx ends with when the limit fires
-	timer   *time.Timer // Idle only
-	release func()      // ends the attempt; safe to call more than once
+	ctx    context.Context
+	cause  Error                   // &cause is what ctx ends with when the limit fires
+	cancel context.CancelFunc      // New only: ends ctx
+	expire context.CancelCauseFunc // Idle only: ends ctx with the cause given
+	timer  *time.Timer             // Idle only: calls expire(&cause)
+	body   body.Wrapper            // the response body, in the same allocation
 }
+
+var _ body.Watcher = (*attempt)(nil)
 
 // start begins the attempt of req under limit d and returns it with the
 // request to send on: a copy of req that carries the attempt's context and,
@@ -25,17 +33,12 @@ type attempt struct {
 func start(req *http.Request, d time.Duration, idle bool) (*attempt, *http.Request) {
 	a := &attempt{cause: Error{Limit: d, Idle: idle}}
 	if !idle {
-		a.ctx, a.release = context.WithTimeoutCause(req.Context(), d, &a.cause)
+		a.ctx, a.cancel = context.WithTimeoutCause(req.Context(), d, &a.cause)
 		return a, req.WithContext(a.ctx)
 	}
-	ctx, cancel := context.WithCancelCause(req.Context())
-	a.ctx = ctx
-	a.timer = time.AfterFunc(d, func() { cancel(&a.cause) })
-	a.release = func() {
-		a.timer.Stop()
-		cancel(nil)
-	}
-	out := req.WithContext(ctx)
+	a.ctx, a.expire = context.WithCancelCause(req.Context())
+	a.timer = time.AfterFunc(d, func() { a.expire(&a.cause) })
+	out := req.WithContext(a.ctx)
 	out.Body = a.watchBody(req.Body)
 	if req.GetBody != nil {
 		out.GetBody = func() (io.ReadCloser, error) {
@@ -55,9 +58,20 @@ func (a *attempt) progress() {
 	}
 }
 
-// read is the response body's onRead: bytes are progress, and an error
+// release ends the attempt, once its response is done with. It is safe to
+// call more than once.
+func (a *attempt) release() {
+	if a.timer == nil {
+		a.cancel()
+		return
+	}
+	a.timer.Stop()
+	a.expire(nil)
+}
+
+// OnRead is the response body's onRead: bytes are progress, and an error
 // caused by the limit becomes an *Error.
-func (a *attempt) read(p []byte, err error) error {
+func (a *attempt) OnRead(p []byte, err error) error {
 	if len(p) > 0 {
 		a.progress()
 	}
@@ -66,6 +80,9 @@ func (a *attempt) read(p []byte, err error) error {
 	}
 	return a.fail(err)
 }
+
+// OnEnd releases the attempt when the response body ends.
+func (a *attempt) OnEnd() { a.release() }
 
 // fail returns the error the caller gets for err: err itself, unless the
 // limit ended the attempt. Then it is an *Error, which keeps err as its

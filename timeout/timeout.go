@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/roundtrip-go/roundtrip/internal/body"
 	"github.com/roundtrip-go/roundtrip/middleware"
 )
 
@@ -84,7 +83,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	a.progress() // the response headers are in
-	body.Watch(resp, a.read, a.release)
+	a.body.Watch(resp, a)
 	return resp, nil
 }
 

@@ -29,7 +29,13 @@ import (
 // once and leaves the response as it is. The body of a 101 Switching
 // Protocols response that is an [io.ReadWriteCloser] stays one.
 func Watch(resp *http.Response, onRead func(p []byte, err error) error, onEnd func()) {
-	watch(resp, funcs{onRead: onRead, onEnd: onEnd}, nil)
+	fn := funcs{onRead: onRead, onEnd: onEnd}
+	if unwatchable(resp) {
+		fn.OnEnd()
+		return
+	}
+	b := &Wrapper{fn: fn}
+	b.wrap(resp, &b.fn) // the callbacks in the same allocation
 }
 
 // Watcher receives what [WatchWith] reports: OnRead is Watch's onRead and
@@ -44,7 +50,41 @@ type Watcher interface {
 // two closures per response (the logging middleware's info event does).
 // A nil w watches nothing: the body is wrapped all the same.
 func WatchWith(resp *http.Response, w Watcher) {
-	watch(resp, funcs{}, w)
+	if unwatchable(resp) {
+		if w != nil {
+			w.OnEnd()
+		}
+		return
+	}
+	new(Wrapper).Watch(resp, w)
+}
+
+// Wrapper is the body that [Watch] and [WatchWith] install. A caller that
+// keeps its per-response state in a struct anyway may hold a Wrapper in
+// that struct and call [Wrapper.Watch] instead of [WatchWith]: the wrapper
+// then costs no allocation of its own. The zero value is ready to use; a
+// Wrapper watches one body, once, and must not be copied after use.
+type Wrapper struct {
+	rc     io.ReadCloser
+	w      Watcher
+	fn     funcs
+	closed atomic.Bool
+	ended  atomic.Bool
+}
+
+// Watch is [WatchWith] with b as the wrapper. It panics when b has watched
+// a body already.
+func (b *Wrapper) Watch(resp *http.Response, w Watcher) {
+	if unwatchable(resp) {
+		if w != nil {
+			w.OnEnd()
+		}
+		return
+	}
+	if w == nil {
+		w = &b.fn // no callbacks
+	}
+	b.wrap(resp, w)
 }
 
 // funcs are Watch's callbacks; each may be nil.
@@ -66,37 +106,28 @@ func (f *funcs) OnEnd() {
 	}
 }
 
-// watch wraps resp.Body for w, or for fn when w is nil.
-func watch(resp *http.Response, fn funcs, w Watcher) {
-	if resp == nil || resp.Body == nil || resp.Body == http.NoBody {
-		if w != nil {
-			w.OnEnd()
-		} else {
-			fn.OnEnd()
-		}
-		return
+// unwatchable reports whether resp has no body to wrap: then the body has
+// ended already.
+func unwatchable(resp *http.Response) bool {
+	return resp == nil || resp.Body == nil || resp.Body == http.NoBody
+}
+
+// wrap makes b the body of resp, reporting to w, which is not nil.
+func (b *Wrapper) wrap(resp *http.Response, w Watcher) {
+	if b.rc != nil {
+		panic("body: a Wrapper watches one body only")
 	}
-	b := &watched{rc: resp.Body, fn: fn}
-	b.w = w
-	if w == nil {
-		b.w = &b.fn // in the same allocation
-	}
+	b.rc, b.w = resp.Body, w
 	if rw, ok := resp.Body.(io.ReadWriteCloser); ok && resp.StatusCode == http.StatusSwitchingProtocols {
-		resp.Body = &writable{watched: b, w: rw}
+		resp.Body = &writable{Wrapper: b, w: rw}
 		return
 	}
 	resp.Body = b
 }
 
-type watched struct {
-	rc     io.ReadCloser
-	w      Watcher
-	fn     funcs
-	closed atomic.Bool
-	ended  atomic.Bool
-}
-
-func (b *watched) Read(p []byte) (int, error) {
+// Read reads from the original body and reports to the watcher: see
+// [Watch].
+func (b *Wrapper) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	err = b.w.OnRead(p[:n], err)
 	if err == io.EOF {
@@ -105,7 +136,9 @@ func (b *watched) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (b *watched) Close() error {
+// Close closes the original body once, then reports the end if Read has
+// not; later calls return nil.
+func (b *Wrapper) Close() error {
 	if !b.closed.CompareAndSwap(false, true) {
 		return nil
 	}
@@ -114,14 +147,14 @@ func (b *watched) Close() error {
 	return err
 }
 
-func (b *watched) end() {
+func (b *Wrapper) end() {
 	if b.ended.CompareAndSwap(false, true) {
 		b.w.OnEnd()
 	}
 }
 
 type writable struct {
-	*watched
+	*Wrapper
 	w io.Writer
 }
 

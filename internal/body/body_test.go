@@ -186,3 +186,31 @@ func TestWatchWith(t *testing.T) {
 		t.Errorf("ends for NoBody = %d; want 1", none.ends)
 	}
 }
+
+// TestWrapperInCallerStruct: a Wrapper held in the caller's own struct
+// wraps the body as WatchWith does, and refuses a second body.
+func TestWrapperInCallerStruct(t *testing.T) {
+	var state struct {
+		recorder
+		wrapper Wrapper
+	}
+	resp := &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("abc"))}
+	state.wrapper.Watch(resp, &state.recorder)
+	if resp.Body != io.ReadCloser(&state.wrapper) {
+		t.Fatalf("resp.Body is %T; want the caller's Wrapper", resp.Body)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || string(b) != "abc" {
+		t.Fatalf("ReadAll = %q, %v; want abc, nil", b, err)
+	}
+	resp.Body.Close()
+	if string(state.seen) != "abc" || state.ends != 1 {
+		t.Errorf("seen = %q, ends = %d; want abc, 1", state.seen, state.ends)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a second Watch on the same Wrapper did not panic")
+		}
+	}()
+	state.wrapper.Watch(&http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(""))}, &state.recorder)
+}

@@ -10,14 +10,45 @@ import (
 	"slices"
 )
 
-// key is the context key of the marked header names.
+// key is the context key of the marked header names. Its value is a
+// *Names: a pointer, so that storing it in a context allocates nothing
+// beyond the context itself.
 type key struct{}
+
+// Names is a set of canonical header names, built once by [NewNames] so
+// that marking a request with [Names.Mark] costs only the context value.
+// It is immutable.
+type Names struct {
+	names []string
+}
+
+// NewNames returns the set of names, canonicalised as http.Header does and
+// without duplicates.
+func NewNames(names ...string) *Names {
+	return &Names{names: merge(nil, names)}
+}
+
+// Mark returns a child of ctx in which n's headers are marked secret, in
+// addition to any that ctx already marks. When ctx marks none, the child
+// holds n itself, and Headers returns n's slice as it is.
+func (n *Names) Mark(ctx context.Context) context.Context {
+	if have := Headers(ctx); len(have) > 0 {
+		return context.WithValue(ctx, key{}, &Names{names: merge(have, n.names)})
+	}
+	return context.WithValue(ctx, key{}, n)
+}
 
 // WithHeaders returns a child of ctx in which the named headers are marked
 // secret, in addition to any that ctx already marks. Names are
-// canonicalised as http.Header does.
+// canonicalised as http.Header does. A caller that marks the same names on
+// every request builds them once with [NewNames] and calls [Names.Mark].
 func WithHeaders(ctx context.Context, names ...string) context.Context {
-	have := Headers(ctx)
+	return context.WithValue(ctx, key{}, &Names{names: merge(Headers(ctx), names)})
+}
+
+// merge returns a new slice with the names of have, then the canonical
+// form of each of names that is not in it yet.
+func merge(have, names []string) []string {
 	all := make([]string, 0, len(have)+len(names))
 	all = append(all, have...)
 	for _, n := range names {
@@ -26,17 +57,20 @@ func WithHeaders(ctx context.Context, names ...string) context.Context {
 			all = append(all, n)
 		}
 	}
-	return context.WithValue(ctx, key{}, all)
+	return all
 }
 
 // Headers returns the canonical names of the headers marked secret in ctx,
-// or nil. The caller must not modify the slice.
+// or nil. The slice may be shared by every request marked by the same
+// [Names]: the caller must not modify it.
 func Headers(ctx context.Context) []string {
 	if ctx == nil {
 		return nil
 	}
-	names, _ := ctx.Value(key{}).([]string)
-	return names
+	if n, _ := ctx.Value(key{}).(*Names); n != nil {
+		return n.names
+	}
+	return nil
 }
 
 // IsHeader reports whether the header name is marked secret in ctx.

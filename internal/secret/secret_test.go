@@ -2,6 +2,7 @@ package secret
 
 import (
 	"context"
+	"slices"
 	"testing"
 )
 
@@ -25,5 +26,30 @@ func TestWithHeaders(t *testing.T) {
 	}
 	if IsHeader(nil, "X") {
 		t.Error("nil context marks a header")
+	}
+}
+
+func TestNamesMark(t *testing.T) {
+	n := NewNames("x-auth-token", "Api-Auth-Id", "X-AUTH-TOKEN")
+	if got := len(n.names); got != 2 {
+		t.Fatalf("NewNames kept %d names; want 2 (no duplicates)", got)
+	}
+	ctx := n.Mark(context.Background())
+	if !IsHeader(ctx, "X-Auth-Token") || !IsHeader(ctx, "api-auth-id") {
+		t.Errorf("Mark on an unmarked context: Headers = %q", Headers(ctx))
+	}
+	if &Headers(ctx)[0] != &n.names[0] {
+		t.Error("Mark on an unmarked context copied the names")
+	}
+	// On a context that marks others already, Mark adds to them and leaves
+	// n as it was.
+	ctx = NewNames("X-Tenant", "x-auth-token").Mark(WithHeaders(context.Background(), "X-Tenant"))
+	ctx = n.Mark(ctx)
+	want := []string{"X-Tenant", "X-Auth-Token", "Api-Auth-Id"}
+	if got := Headers(ctx); !slices.Equal(got, want) {
+		t.Errorf("Headers = %q; want %q", got, want)
+	}
+	if got := len(n.names); got != 2 {
+		t.Errorf("Mark modified n: %q", n.names)
 	}
 }
