@@ -329,15 +329,15 @@ func (r *redactor) secrets(u *url.URL, dst []string) []string {
 	return dst
 }
 
-// text redacts free text that is not an error message, a header value or
-// a body excerpt: the user info of every URL in it (see
-// [userinfoInText]) and the value of every secret name=value pair (in a
-// URL, absolute or relative, or a form-encoded body). Where s quotes u
-// verbatim, u's redacted form replaces it, which takes the user info of an
-// opaque "http:user:pw@host" too. The rest is left intact: a word that
-// merely equals a secret value of u (a Content-Type "application/json"
-// when u has "key=json", a body field "user=bob" when bob is u's user) is
-// not a secret there.
+// text redacts free text other than an error message (a header value, a
+// body excerpt): the user info of every URL in it (see [userinfoInText])
+// and the value of every secret name=value pair (in a URL, absolute or
+// relative, or a form-encoded body). Where s quotes u verbatim, u's
+// redacted form replaces it, which takes the user info of an opaque
+// "http:user:pw@host" too. The rest is left intact: a word that merely
+// equals a secret value of u (a Content-Type "application/json" when u has
+// "key=json", a body field "user=bob" when bob is u's user) is not a
+// secret there.
 func (r *redactor) text(s string, u *url.URL) string {
 	if u != nil && r.needsRedaction(u) {
 		if raw := u.String(); strings.Contains(s, raw) {
