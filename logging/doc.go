@@ -75,15 +75,20 @@
 //
 // Error messages, other header values (Location, Content-Location, Link,
 // Refresh) and body excerpts often quote a URL (a [*url.Error] does): the
-// user info of every absolute URL in them, JSON-escaped ones
-// ("https:\/\/...") too, is redacted, and so is the value of every secret
-// name=value pair, in an absolute or relative URL or a form-encoded body
-// ("password=...&client_secret=..."). Every secret value of the request
-// URL (and of a [*url.Error]'s URL) is replaced where it stands as a whole
-// token, so the text around it stays readable: a user name "u" does not
-// touch "unexpected EOF". Body excerpts are otherwise logged as they are:
-// a JSON body that itself carries credentials (a token endpoint's reply,
-// say) shows them at debug level, so keep debug off for such calls.
+// user info of every URL in them is redacted, absolute ("https://...") or
+// scheme-relative ("//user:pw@host" at the start of a value or after a
+// space, '<', '=', ',', ';' or a quote), JSON-escaped ("https:\/\/...",
+// "\/\/...") too, and so is the value of every secret name=value pair, in
+// an absolute or relative URL or a form-encoded body
+// ("password=...&client_secret=..."). The rest of a header or a body is
+// left as it is: a Content-Type "application/json" stays so when the URL
+// has "key=json". An error message may quote the request URL in any form
+// (Go-quoted, or its user name alone), so in it every secret value of the
+// request URL (and of a [*url.Error]'s URL) is also replaced where it
+// stands as a whole token, and only there: a user name "u" does not touch
+// "unexpected EOF". Body excerpts are otherwise logged as they are: a JSON
+// body that itself carries credentials (a token endpoint's reply, say)
+// shows them at debug level, so keep debug off for such calls.
 //
 // Why: access logs end up in places with wider access than the credentials
 // they would leak. CVE-2024-6104 in go-retryablehttp was exactly this: URL

@@ -224,26 +224,24 @@ func redactAuthority(s string) string {
 	return prefix + redacted + authority[at:] + rest
 }
 
-// userinfoInText replaces the user info of every absolute URL in s
-// ("scheme://user:pw@host", or JSON-escaped "scheme:\\/\\/user:pw@host")
-// with REDACTED, without parsing the URL, so that a URL that does not
-// parse loses it too.
+// userinfoInText replaces with REDACTED the user info of every URL in s
+// that has an authority: after "scheme://" (or JSON-escaped
+// "scheme:\/\/"), and after a scheme-relative "//" (or "\/\/") that
+// starts s or follows white space, '<', '=', ',', ';' or a quote, as in a
+// Location, Link or Refresh header. It does not parse the URL, so that a
+// URL that does not parse loses it too. Slashes inside a word or a path
+// ("a//b", "/p//q") start no authority, and an authority with no '@'
+// before its end (the next '/', '?', '#', white space ...) is left as it
+// is.
 func userinfoInText(s string) string {
 	var b strings.Builder
 	last := 0
 	for i := 0; i < len(s); {
-		j := strings.Index(s[i:], ":/")
-		k := strings.Index(s[i:], `:\/\/`)
-		sep := "://"
-		switch {
-		case j < 0 && k < 0:
-			i = len(s)
-			continue
-		case j < 0 || k >= 0 && k < j:
-			j, sep = k, `:\/\/`
+		j, sep := nextSlashes(s, i)
+		if j < 0 {
+			break
 		}
-		j += i
-		if !strings.HasPrefix(s[j:], sep) {
+		if j > 0 && !startsAuthority(s[j-1]) {
 			i = j + 1
 			continue
 		}
@@ -266,9 +264,34 @@ func userinfoInText(s string) string {
 	return b.String()
 }
 
-// endsAuthority reports whether c ends the authority of a URL in text.
+// nextSlashes returns the index of the first "//" or JSON-escaped "\/\/"
+// in s at or after i, and which of the two it is; -1 when there is none.
+func nextSlashes(s string, i int) (int, string) {
+	const plain, escaped = "//", `\/\/`
+	j := strings.Index(s[i:], plain)
+	k := strings.Index(s[i:], escaped)
+	switch {
+	case j < 0 && k < 0:
+		return -1, ""
+	case j < 0 || k >= 0 && k < j:
+		return i + k, escaped
+	}
+	return i + j, plain
+}
+
+// startsAuthority reports whether "//" right after c starts a URL's
+// authority: after a scheme's ':', white space, '<', '=', ',', ';' or a
+// quote.
+func startsAuthority(c byte) bool {
+	return c <= ' ' || strings.IndexByte(":<=,;\"'`", c) >= 0
+}
+
+// endsAuthority reports whether c ends the authority of a URL in text:
+// '/', '?', or what ends a value in text (see [endsValue]) except '&' and
+// ';', which user info may hold unescaped (url.URL.String writes the user
+// name "a&b;c" as it is).
 func endsAuthority(c byte) bool {
-	return c == '/' || c == '?' || c == '#' || c == '\\' || endsValue(c, true)
+	return c == '/' || c == '?' || c != '&' && c != ';' && endsValue(c, true)
 }
 
 // secrets returns the secret values u carries: the user name and password,
@@ -306,24 +329,22 @@ func (r *redactor) secrets(u *url.URL, dst []string) []string {
 	return dst
 }
 
-// text redacts free text, such as an error message, a header value or a
-// body excerpt, that may quote u or another URL: the user info of every
-// absolute URL, the value of every secret name=value pair (in a URL,
-// absolute or relative, or a form-encoded body), and every secret value of
-// u (see [redactor.secrets]) where it stands as a whole token. extra are
-// more URLs whose secret values are removed.
-func (r *redactor) text(s string, u *url.URL, extra ...*url.URL) string {
-	s = r.redactPairs(userinfoInText(s), true)
-	list := r.secrets(u, nil)
-	for _, x := range extra {
-		list = r.secrets(x, list)
+// text redacts free text other than an error message (a header value, a
+// body excerpt): the user info of every URL in it (see [userinfoInText])
+// and the value of every secret name=value pair (in a URL, absolute or
+// relative, or a form-encoded body). Where s quotes u verbatim, u's
+// redacted form replaces it, which takes the user info of an opaque
+// "http:user:pw@host" too. The rest is left intact: a word that merely
+// equals a secret value of u (a Content-Type "application/json" when u has
+// "key=json", a body field "user=bob" when bob is u's user) is not a
+// secret there.
+func (r *redactor) text(s string, u *url.URL) string {
+	if u != nil && r.needsRedaction(u) {
+		if raw := u.String(); strings.Contains(s, raw) {
+			s = strings.ReplaceAll(s, raw, r.url(u))
+		}
 	}
-	// Longest first, so that a secret that contains another goes whole.
-	slices.SortFunc(list, func(a, b string) int { return len(b) - len(a) })
-	for _, v := range list {
-		s = replaceToken(s, v)
-	}
-	return s
+	return r.redactPairs(userinfoInText(s), true)
 }
 
 // replaceToken replaces v with REDACTED wherever it stands in s as a whole
@@ -365,22 +386,32 @@ func isWordByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c >= 0x80
 }
 
-// errText returns err's message with the secrets of the request URL u, and
-// of the URL of any [*url.Error] in err's chain, redacted.
+// errText returns err's message redacted as by [redactor.text], and with
+// every secret value of the request URL u, and of the URL of any
+// [*url.Error] in err's chain, replaced where it stands as a whole token
+// (see [redactor.secrets]). An error may quote its URL in any form (Go
+// quoted, decoded, or its user name alone, "user u"), which the pair and
+// user info scans cannot all see.
 func (r *redactor) errText(err error, u *url.URL) string {
-	var extra []*url.URL
+	list := r.secrets(u, nil)
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		if pu, perr := url.Parse(ue.URL); perr == nil {
-			extra = append(extra, pu)
+			list = r.secrets(pu, list)
 		}
 	}
-	return r.text(err.Error(), u, extra...)
+	s := r.text(err.Error(), u)
+	// Longest first, so that a secret that contains another goes whole.
+	slices.SortFunc(list, func(a, b string) int { return len(b) - len(a) })
+	for _, v := range list {
+		s = replaceToken(s, v)
+	}
+	return s
 }
 
 // headerValue returns the value of header name as it is logged: REDACTED
-// for a secret header, otherwise the values joined by ", " with any URL
-// secrets redacted.
+// for a secret header, otherwise the values joined by ", " and redacted by
+// [redactor.text].
 func (r *redactor) headerValue(name string, values []string, u *url.URL) string {
 	if r.secretHeader(name) {
 		return redacted

@@ -74,9 +74,12 @@ func TestRedactText(t *testing.T) {
 		{give: "plain error", want: "plain error"},
 		{give: `Get "https://bob:hunter2@h.test/v1?api_key=KEY123&page=2": refused`, want: `Get "https://REDACTED@h.test/v1?api_key=REDACTED&page=2": refused`},
 		{give: "redirect to https://x:y@other.test/?token=T1&a=b failed", want: "redirect to https://REDACTED@other.test/?token=REDACTED&a=b failed"},
-		{give: "GET /v1?api_key=KEY123 as bob: 500", want: "GET /v1?api_key=REDACTED as REDACTED: 500"},
-		{give: "key KEY123 rejected", want: "key REDACTED rejected"},
 		{give: "ws://h.test/%zz?sig=bad%", want: "ws://h.test/%zz?sig=REDACTED"},
+		// A header or a body that merely holds a word equal to a secret
+		// value of the request URL is not a secret (issue 13.3's review).
+		{give: "GET /v1?api_key=KEY123 as bob: 500", want: "GET /v1?api_key=REDACTED as bob: 500"},
+		{give: "key KEY123 rejected", want: "key KEY123 rejected"},
+		{give: "user=bob&page=2", want: "user=bob&page=2"},
 	}
 	r := testRedactor()
 	for _, tt := range tests {
@@ -98,6 +101,103 @@ func TestRedactErrText(t *testing.T) {
 	if strings.Contains(got, "s3cr3tpw") {
 		t.Errorf("got %q; want the password redacted", got)
 	}
+
+	// An error may quote the request URL in any form, so every secret
+	// value of it goes where it stands as a whole token, and only there.
+	reqURL, _ = url.Parse("https://bob:hunter2@h.test/v1?api_key=KEY123&page=2")
+	tests := []struct {
+		give string
+		want string
+	}{
+		{give: "GET /v1?api_key=KEY123 as bob: 500", want: "GET /v1?api_key=REDACTED as REDACTED: 500"},
+		{give: "key KEY123 rejected", want: "key REDACTED rejected"},
+		{give: "bobby sent KEY1234", want: "bobby sent KEY1234"},
+	}
+	for _, tt := range tests {
+		if got := r.errText(errors.New(tt.give), reqURL); got != tt.want {
+			t.Errorf("%q: got %q; want %q", tt.give, got, tt.want)
+		}
+	}
+}
+
+// TestRedactLeavesOtherTextIntact covers the over-redaction a review found
+// after issue 13.3: secret values of the request URL that are ordinary
+// words ("json", "1", a user name "bob") were replaced in every header and
+// body excerpt. Only name=value pairs and user info are redacted there.
+func TestRedactLeavesOtherTextIntact(t *testing.T) {
+	reqURL, _ := url.Parse("https://bob:pw@h.test/v1?key=json&sig=1")
+	r := testRedactor()
+	for _, tt := range []struct {
+		name   string
+		values []string
+		want   string
+	}{
+		{name: "Content-Type", values: []string{"application/json"}, want: "application/json"},
+		{name: "X-Count", values: []string{"1"}, want: "1"},
+		{name: "X-User", values: []string{"bob"}, want: "bob"},
+		{name: "Referer", values: []string{"https://bob:pw@h.test/v1?key=json&sig=1"}, want: "https://REDACTED@h.test/v1?key=REDACTED&sig=REDACTED"},
+	} {
+		if got := r.headerValue(tt.name, tt.values, reqURL); got != tt.want {
+			t.Errorf("header %s %q: got %q; want %q", tt.name, tt.values, got, tt.want)
+		}
+	}
+	for _, tt := range []struct{ give, want string }{
+		{give: "user=bob&n=1", want: "user=bob&n=1"},
+		{give: `{"type":"json","user":"bob","sig":1}`, want: `{"type":"json","user":"bob","sig":1}`},
+		{give: "user=bob&sig=1&key=json", want: "user=bob&sig=REDACTED&key=REDACTED"},
+	} {
+		if got := r.text(tt.give, reqURL); got != tt.want {
+			t.Errorf("body %q: got %q; want %q", tt.give, got, tt.want)
+		}
+	}
+}
+
+// TestRedactQuotedRequestURL checks that a header or body quoting the
+// request URL verbatim shows its redacted form, even when it is an opaque
+// URL ("http:user:pw@host") that no text scan recognises.
+func TestRedactQuotedRequestURL(t *testing.T) {
+	reqURL, _ := url.Parse("http:bob:TOPSECRET@h.test/x?token=T0K")
+	r := testRedactor()
+	got := r.headerValue("X-Original-Url", []string{"was http:bob:TOPSECRET@h.test/x?token=T0K"}, reqURL)
+	if want := "was http:REDACTED@h.test/x?token=REDACTED"; got != want {
+		t.Errorf("got %q; want %q", got, want)
+	}
+}
+
+func TestUserinfoInText(t *testing.T) {
+	tests := []struct {
+		give string
+		want string
+	}{
+		{give: "https://u:p@h/x", want: "https://REDACTED@h/x"},
+		{give: "//bob:TOPSECRET@h/x", want: "//REDACTED@h/x"},
+		{give: "see //bob:pw@h/x and //joe@h2", want: "see //REDACTED@h/x and //REDACTED@h2"},
+		{give: `</next?page=2>, <//u:p@h/n>; rel="next"`, want: `</next?page=2>, <//REDACTED@h/n>; rel="next"`},
+		{give: "0; url=//u:p@h/r", want: "0; url=//REDACTED@h/r"},
+		{give: "a,//u:p@h;//v:q@h", want: "a,//REDACTED@h;//REDACTED@h"},
+		{give: `{"a":"//u:p@h/","b":'//v:q@h'}`, want: `{"a":"//REDACTED@h/","b":'//REDACTED@h'}`},
+		{give: `{"next":"\/\/u:p@h\/p"}`, want: `{"next":"\/\/REDACTED@h\/p"}`},
+		{give: `\/\/u:p@h\/p`, want: `\/\/REDACTED@h\/p`},
+		{give: "line\n//u:p@h/x", want: "line\n//REDACTED@h/x"},
+		// User info may hold sub-delimiters unescaped.
+		{give: "https://a&b;c:p=w,x$@h/", want: "https://REDACTED@h/"},
+		{give: `Get "//00000&:00000&@?\"&x=1": refused`, want: `Get "//REDACTED@?\"&x=1": refused`},
+		// Not an authority: no boundary before the slashes, or no '@'
+		// before the authority ends.
+		{give: "a//b@c", want: "a//b@c"},
+		{give: "/p//u:p@h", want: "/p//u:p@h"},
+		{give: `a\/\/u:p@h`, want: `a\/\/u:p@h`},
+		{give: "//host/path@x", want: "//host/path@x"},
+		{give: "// note: mail joe@h", want: "// note: mail joe@h"},
+		{give: "///x@y", want: "///x@y"},
+		{give: "//", want: "//"},
+		{give: "x=//", want: "x=//"},
+	}
+	for _, tt := range tests {
+		if got := userinfoInText(tt.give); got != tt.want {
+			t.Errorf("%q: got %q; want %q", tt.give, got, tt.want)
+		}
+	}
 }
 
 func TestHeaderValue(t *testing.T) {
@@ -118,7 +218,7 @@ func TestHeaderValue(t *testing.T) {
 		{name: "X-Custom-Secret", values: []string{"x"}, want: "REDACTED"},
 		{name: "Accept", values: []string{"a", "b"}, want: "a, b"},
 		{name: "Referer", values: []string{"https://h.test/?token=TOK&q=1"}, want: "https://h.test/?token=REDACTED&q=1"},
-		{name: "X-Echo", values: []string{"TOK"}, want: "REDACTED"},
+		{name: "X-Echo", values: []string{"TOK"}, want: "TOK"},
 	}
 	r := testRedactor(WithRedactedHeaders("x-custom-secret", ""))
 	for _, tt := range tests {
@@ -223,9 +323,11 @@ func TestSecretParamNames(t *testing.T) {
 	}
 }
 
-// textTemplates are the places a secret pair hides in free text: a
+// textTemplates are the places a secret hides in free text: a pair in a
 // relative URL in a header, a fragment with a path before its query, a
-// JSON-escaped URL, a form-encoded body, a Link and a Refresh header.
+// JSON-escaped URL, a form-encoded body, a Link and a Refresh header; and
+// the user info of a scheme-relative URL (%[2]s only) in a Location, a
+// Link and a Refresh header, a JSON string, escaped or not, and a list.
 var textTemplates = []string{
 	"/cb?%s=%s&state=x",
 	"https://h.test/app#/callback?%s=%s&state=x",
@@ -233,10 +335,15 @@ var textTemplates = []string{
 	"grant_type=password&%s=%s&scope=read",
 	`</next?page=2&%s=%s>; rel="next"`,
 	"0; url=/r?%s=%s",
+	"//joe:%[2]s@h.test/x",
+	`<//%[2]s@h.test/next>; rel="next"`,
+	"0;url=//joe:%[2]s@h.test/r",
+	`{"a":"//%[2]s:pw@h.test/p","b":"\/\/joe:%[2]s@h.test\/p"}`,
+	"a,//joe:%[2]s@h.test;b",
 }
 
-// FuzzRedactText checks that a secret pair in any of textTemplates, with
-// any text around it, loses its value, and that the text never panics.
+// FuzzRedactText checks that a secret in any of textTemplates, with any
+// text around it, is redacted, and that the text never panics.
 func FuzzRedactText(f *testing.F) {
 	f.Add("Location:", uint8(0), uint8(4), "hunter22", "")
 	f.Add("", uint8(1), uint8(3), "abcdefgh", "tail")
@@ -244,6 +351,9 @@ func FuzzRedactText(f *testing.F) {
 	f.Add("body", uint8(3), uint8(9), "p4ssw0rd", "x=y")
 	f.Add("", uint8(4), uint8(10), "zzzzzzzz", "")
 	f.Add("Refresh:", uint8(5), uint8(2), "~~~~~~~~", "\\")
+	f.Add("Location:", uint8(6), uint8(0), "TOPSECRET", "")
+	f.Add("<a>,", uint8(7), uint8(0), "hunter22", "")
+	f.Add(`{"x":1,`, uint8(9), uint8(0), "p4ssw0rd", "}")
 	r := testRedactor(WithRedactedQueryParams("session_id"))
 	f.Fuzz(func(t *testing.T, prefix string, tmpl, nameIdx uint8, rawSecret, suffix string) {
 		secret := fuzzSecretValue(rawSecret)

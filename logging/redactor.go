@@ -40,10 +40,11 @@ func (r *Redactor) URL(u *url.URL) string {
 	return r.get().url(u)
 }
 
-// Error returns err's message with every URL in it stripped of its
-// secrets, and every secret value of u (the request's URL, may be nil)
-// replaced wherever it appears, as for a [*url.Error] quoting u. A nil err
-// gives "".
+// Error returns err's message with every URL in it stripped of its user
+// info and secret parameter values, and every secret value of u (the
+// request's URL, may be nil) and of the URL of a [*url.Error] in err's
+// chain replaced where it stands as a whole token, since an error may
+// quote u in any form. A nil err gives "".
 func (r *Redactor) Error(err error, u *url.URL) string {
 	if err == nil {
 		return ""
@@ -53,7 +54,11 @@ func (r *Redactor) Error(err error, u *url.URL) string {
 
 // Header returns the value of the header name as a log should show it:
 // REDACTED when name is a secret header (compared case-insensitively),
-// otherwise values joined by ", " with URL secrets redacted as in Error.
+// otherwise values joined by ", " with the user info of every URL in them
+// (scheme-relative "//user:pw@host" too) and the value of every secret
+// name=value pair redacted, and u (may be nil) replaced by its redacted
+// form where the value quotes it verbatim. Other words are left as they
+// are, even one equal to a secret value of u.
 func (r *Redactor) Header(name string, values []string, u *url.URL) string {
 	return r.get().headerValue(name, values, u)
 }

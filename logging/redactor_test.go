@@ -44,6 +44,10 @@ func TestRedactor(t *testing.T) {
 			assert.NotContains(t, tt.r.Header("Location", []string{u.String()}, u), "t0ken")
 		})
 	}
+	// User info in a scheme-relative URL, and a word that merely equals a
+	// secret value of u, in a header that is not secret.
+	assert.Equal(t, "//REDACTED@h/x", logging.NewRedactor().Header("Location", []string{"//bob:TOPSECRET@h/x"}, nil))
+	assert.Equal(t, "s3ss, page 2", logging.NewRedactor().Header("X-Note", []string{"s3ss, page 2"}, u))
 	custom := logging.NewRedactor(logging.WithRedactedHeaders("X-Session"))
 	assert.Equal(t, "REDACTED", custom.Header("x-session", []string{"abc"}, nil))
 	assert.Equal(t, "abc", logging.NewRedactor().Header("x-session", []string{"abc"}, nil))
@@ -93,9 +97,11 @@ var secretHeaders = []string{
 
 // FuzzRedactHeader checks that header redaction never panics, that a
 // secret header prints REDACTED whatever the case of its name and whatever
-// its value, and that a secret of the request URL (its password, a secret
-// query value) never survives in any other header's value where it stands
-// as a whole token.
+// its value, that a secret of a URL (its password, a secret query value)
+// quoted in any other header's value never survives, scheme-relative
+// ("//user:pw@host") too, that a header that is only a word equal to such
+// a secret is left intact, and that an error message loses the word where
+// it stands as a whole token.
 func FuzzRedactHeader(f *testing.F) {
 	f.Add("Location", "see https://u:p@h.test/?token=abc", "hunter22", "aZ")
 	f.Add("X-Api-Key", "", "k3y-value", "\xff\x00")
@@ -122,15 +128,30 @@ func FuzzRedactHeader(f *testing.F) {
 		}
 		u := &url.URL{Scheme: "https", Host: "api.example.test", Path: "/items",
 			User: url.UserPassword("user", secret), RawQuery: "page=2&token=" + secret}
+		// A header that merely holds a word equal to a secret value of u
+		// is left intact.
+		if got := r.Header("X-Debug", []string{secret}, u); got != secret {
+			t.Fatalf("header %q: got %q; want it intact", secret, got)
+		}
+		if strings.Contains(value, secret) {
+			return
+		}
 		for _, v := range [][]string{
 			{value + " " + u.String()},
 			{u.String(), value},
-			{value + " " + secret + " " + value},
+			{value + " //user:" + secret + "@api.example.test/next"},
+			{value + ", <//user:" + secret + "@h.test/n>; rel=next"},
 		} {
 			got := r.Header("X-Debug", v, u)
 			if strings.Contains(got, secret) {
 				t.Fatalf("secret %q survives in %q (value %q)", secret, got, v)
 			}
+		}
+		// An error, which may quote u in any form, loses it even as a
+		// bare word.
+		msg := r.Error(errors.New(value+" "+secret+" "+value), u)
+		if strings.Contains(msg, secret) {
+			t.Fatalf("secret %q survives in error %q", secret, msg)
 		}
 	})
 }

@@ -89,6 +89,51 @@ func TestRedactsWholeTokens(t *testing.T) {
 	}
 }
 
+// TestRedactsOnlySecrets covers the over-redaction a review found after
+// issue 13.3: a request URL with "?key=json&sig=1" and the user name "bob"
+// turned "application/json" into "application/REDACTED", a count header
+// "1" and a body field "user=bob" into REDACTED. Headers and body excerpts
+// lose only user info and secret name=value pairs; error texts, which may
+// quote the URL in any form, still lose every secret value of it.
+func TestRedactsOnlySecrets(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			mw, buf := b.new(zerolog.DebugLevel)
+			base := middlewaretest.NewTransport(middlewaretest.Reply{
+				Status: http.StatusOK,
+				Header: http.Header{
+					"Content-Type": {"application/json"},
+					"X-Count":      {"1"},
+					"Location":     {"//bob:TOPSECRET@h.test/next"},
+				},
+				Body: `{"user":"bob","type":"json"}`,
+			})
+			req, err := http.NewRequest(http.MethodPost, "https://bob:TOPSECRET@api.example.test/v1?key=json&sig=1",
+				strings.NewReader("user=bob&n=1"))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/json")
+			roundTrip(t, mw(base), req)
+
+			e := buf.Only(t, "TOPSECRET")
+			assert.Equal(t, "https://REDACTED@api.example.test/v1?key=REDACTED&sig=REDACTED", e["url"])
+			reqH, _ := e["request_headers"].(map[string]any)
+			assert.Equal(t, "application/json", reqH["Content-Type"])
+			respH, _ := e["response_headers"].(map[string]any)
+			assert.Equal(t, "application/json", respH["Content-Type"])
+			assert.Equal(t, "1", respH["X-Count"])
+			assert.Equal(t, "//REDACTED@h.test/next", respH["Location"])
+			assert.Equal(t, "user=bob&n=1", e["request_body"])
+			assert.Equal(t, `{"user":"bob","type":"json"}`, e["response_body"])
+
+			mw, buf = b.new(zerolog.InfoLevel)
+			boom := errors.New("bob's key json refused")
+			_, err = mw(middlewaretest.NewTransport(middlewaretest.Reply{Err: boom})).RoundTrip(req)
+			require.Error(t, err)
+			assert.Equal(t, "REDACTED's key REDACTED refused", buf.Only(t)["error"])
+		})
+	}
+}
+
 // FuzzMarkedHeader checks that a header an auth middleware marked as
 // secret on the request context is REDACTED at debug whatever its name and
 // the case it was marked in, and that other headers stay readable.

@@ -175,6 +175,48 @@ func TestUnretriedFailureLogsOneError(t *testing.T) {
 	}
 }
 
+// TestGiveUpLineOrder pins the order the package documentation states: a
+// call that gives up on a response writes the give-up line before the last
+// attempt's access line, which comes when the caller reads the body; one
+// that gives up on a transport error writes the access line first.
+func TestGiveUpLineOrder(t *testing.T) {
+	messages := func(events []map[string]any) (out []string) {
+		for _, e := range events {
+			out = append(out, e["message"].(string))
+		}
+		return out
+	}
+	for _, s := range stacks {
+		t.Run(s.name+"/response", func(t *testing.T) {
+			var buf syncBuffer
+			base := middlewaretest.NewTransport(
+				middlewaretest.Reply{Status: http.StatusServiceUnavailable, Body: "busy"},
+				middlewaretest.Reply{Status: http.StatusServiceUnavailable, Body: "still busy"},
+			)
+			req, err := http.NewRequest(http.MethodGet, rawURL, nil)
+			require.NoError(t, err)
+			resp, err := s.new(&buf, retry.WithMaxRetries(1)).Then(base).RoundTrip(req)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"http request", "retrying request", "giving up"}, messages(buf.Events(t)))
+
+			_, err = io.Copy(io.Discard, resp.Body)
+			require.NoError(t, err)
+			require.NoError(t, resp.Body.Close())
+			events := buf.Events(t)
+			require.Equal(t, []string{"http request", "retrying request", "giving up", "http request"}, messages(events))
+			assert.EqualValues(t, 2, events[2]["attempt"])
+			assert.EqualValues(t, 2, events[3]["attempt"])
+		})
+		t.Run(s.name+"/transport error", func(t *testing.T) {
+			var buf syncBuffer
+			refused := middlewaretest.Reply{Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
+			_, err := get(t, s.new(&buf, retry.WithMaxRetries(1)).Then(middlewaretest.NewTransport(refused, refused)))
+			require.Error(t, err)
+			assert.Equal(t, []string{"http request", "retrying request", "http request", "giving up"}, messages(buf.Events(t)))
+		})
+	}
+}
+
 // timeoutError is an attempt timeout as retry recognises one.
 type timeoutError struct{}
 
