@@ -19,6 +19,9 @@ type Error struct {
 	Err error
 }
 
+// Error says how many attempts were sent, then the cause:
+// "retry: giving up after 3 attempts: ..." or, when none was sent,
+// "retry: no attempt sent: ...".
 func (e *Error) Error() string {
 	s := "retry: "
 	switch {
@@ -32,6 +35,7 @@ func (e *Error) Error() string {
 	return s + ": " + e.Err.Error()
 }
 
+// Unwrap returns Err, so that errors.Is and errors.As reach the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Timeout reports whether the cause was a timeout, so that

@@ -4,30 +4,16 @@
 package logtest
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/roundtrip-go/roundtrip/internal/testutil"
 )
 
-// Buffer is a bytes.Buffer safe for concurrent writes.
+// Buffer is testutil.SyncBuffer whose events read the same whether zerolog
+// or a slog JSON handler wrote them.
 type Buffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *Buffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *Buffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	testutil.SyncBuffer
 }
 
 // Events decodes the JSON lines written so far. A slog event is made to
@@ -35,13 +21,8 @@ func (b *Buffer) String() string {
 // time.
 func (b *Buffer) Events(t testing.TB) []map[string]any {
 	t.Helper()
-	var out []map[string]any
-	sc := bufio.NewScanner(strings.NewReader(b.String()))
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("line %q: %v", sc.Text(), err)
-		}
+	out := b.SyncBuffer.Events(t)
+	for _, m := range out {
 		if lvl, ok := m["level"].(string); ok {
 			m["level"] = strings.ToLower(lvl)
 		}
@@ -50,7 +31,6 @@ func (b *Buffer) Events(t testing.TB) []map[string]any {
 			delete(m, "msg")
 		}
 		delete(m, "time")
-		out = append(out, m)
 	}
 	return out
 }
