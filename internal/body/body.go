@@ -38,31 +38,17 @@ func Watch(resp *http.Response, onRead func(p []byte, err error) error, onEnd fu
 	b.wrap(resp, &b.fn) // the callbacks in the same allocation
 }
 
-// Watcher receives what [WatchWith] reports: OnRead is Watch's onRead and
-// OnEnd its onEnd.
+// Watcher receives what [Wrapper.Watch] reports: OnRead is Watch's onRead
+// and OnEnd its onEnd.
 type Watcher interface {
 	OnRead(p []byte, err error) error
 	OnEnd()
 }
 
-// WatchWith is [Watch] with the two callbacks as the methods of w. A
-// caller that keeps its state in one struct anyway saves the allocation of
-// two closures per response (the logging middleware's info event does).
-// A nil w watches nothing: the body is wrapped all the same.
-func WatchWith(resp *http.Response, w Watcher) {
-	if unwatchable(resp) {
-		if w != nil {
-			w.OnEnd()
-		}
-		return
-	}
-	new(Wrapper).Watch(resp, w)
-}
-
-// Wrapper is the body that [Watch] and [WatchWith] install. A caller that
-// keeps its per-response state in a struct anyway may hold a Wrapper in
-// that struct and call [Wrapper.Watch] instead of [WatchWith]: the wrapper
-// then costs no allocation of its own. The zero value is ready to use; a
+// Wrapper is the body that [Watch] installs. A caller that keeps its
+// per-response state in a struct anyway may hold a Wrapper in that struct,
+// implement [Watcher] on it and call [Wrapper.Watch]: neither the wrapper
+// nor the callbacks then cost an allocation of their own. The zero value is ready to use; a
 // Wrapper watches one body, once, and must not be copied after use.
 type Wrapper struct {
 	rc     io.ReadCloser
@@ -72,8 +58,8 @@ type Wrapper struct {
 	ended  atomic.Bool
 }
 
-// Watch is [WatchWith] with b as the wrapper. It panics when b has watched
-// a body already.
+// Watch is [Watch] with b as the wrapper and w's methods as the callbacks
+// (a nil w: none). It panics when b has watched a body already.
 func (b *Wrapper) Watch(resp *http.Response, w Watcher) {
 	if unwatchable(resp) {
 		if w != nil {

@@ -166,11 +166,11 @@ type recorder struct {
 func (r *recorder) OnRead(p []byte, err error) error { r.seen = append(r.seen, p...); return err }
 func (r *recorder) OnEnd()                           { r.ends++ }
 
-func TestWatchWith(t *testing.T) {
+func TestWrapperWatchWithWatcher(t *testing.T) {
 	orig := &countingBody{Reader: strings.NewReader("hello")}
 	resp := &http.Response{StatusCode: 200, Body: orig}
 	var rec recorder
-	WatchWith(resp, &rec)
+	new(Wrapper).Watch(resp, &rec)
 	got, err := io.ReadAll(resp.Body)
 	if err != nil || string(got) != "hello" {
 		t.Fatalf("ReadAll = %q, %v; want hello, nil", got, err)
@@ -181,14 +181,14 @@ func TestWatchWith(t *testing.T) {
 		t.Errorf("ends = %d, closes = %d, seen = %q; want 1, 1, hello", rec.ends, orig.closes, rec.seen)
 	}
 	var none recorder
-	WatchWith(&http.Response{Body: http.NoBody}, &none)
+	new(Wrapper).Watch(&http.Response{Body: http.NoBody}, &none)
 	if none.ends != 1 {
 		t.Errorf("ends for NoBody = %d; want 1", none.ends)
 	}
 }
 
 // TestWrapperInCallerStruct: a Wrapper held in the caller's own struct
-// wraps the body as WatchWith does, and refuses a second body.
+// wraps the body itself, and refuses a second body.
 func TestWrapperInCallerStruct(t *testing.T) {
 	var state struct {
 		recorder
