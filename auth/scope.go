@@ -207,11 +207,12 @@ func normalizeHost(h string) string {
 	return strings.ToLower(strings.TrimSuffix(h, "."))
 }
 
-// quote quotes s for an error message, unless it may hold user info,
-// which could be a password.
+// quote quotes s for an error message, unless it may hold a secret: user
+// info (a password before '@'), or a query or fragment (a token after '?'
+// or '#').
 func quote(s string) string {
-	if strings.Contains(s, "@") {
-		return "(value not shown: it contains '@')"
+	if i := strings.IndexAny(s, "@?#"); i >= 0 {
+		return "(value not shown: it contains '" + s[i:i+1] + "')"
 	}
 	return strconv.Quote(s)
 }
@@ -220,17 +221,6 @@ func quote(s string) string {
 func (c *config) inScope(u *url.URL) bool {
 	if !c.scoped {
 		return true
-	}
-	if len(c.hosts) > 0 {
-		if h := u.Host; !strings.Contains(h, ":") {
-			// The usual case, a lower-case name with no port, needs no
-			// parsing.
-			for _, want := range c.hosts {
-				if want == h {
-					return true
-				}
-			}
-		}
 	}
 	host := strings.TrimSuffix(u.Hostname(), ".")
 	for _, want := range c.hosts {
@@ -245,10 +235,8 @@ func (c *config) inScope(u *url.URL) bool {
 	port := u.Port()
 	if port == "" {
 		port = defaultPort(scheme)
-	} else if port[0] == '0' {
-		if n, err := strconv.Atoi(port); err == nil {
-			port = strconv.Itoa(n) // as parseOrigin writes it
-		}
+	} else if n, err := strconv.Atoi(port); err == nil {
+		port = strconv.Itoa(n) // as parseOrigin writes it: "0443" is 443
 	}
 	for _, o := range c.origins {
 		if o.scheme == scheme && o.port == port && strings.EqualFold(o.host, host) {

@@ -113,6 +113,8 @@ func TestInvalidScopeRejected(t *testing.T) {
 		{name: "origin with query", give: auth.OnlyOrigins("https://api.example.com?x=1"), want: "a query"},
 		{name: "origin with empty query", give: auth.OnlyOrigins("https://api.example.com?"), want: "a query"},
 		{name: "origin with fragment", give: auth.OnlyOrigins("https://api.example.com#f"), want: "a fragment"},
+		{name: "origin with a token in its query", give: auth.OnlyOrigins("https://api.example.com/?api_key=s3cr3t"), want: "value not shown"},
+		{name: "host with a token in its query", give: auth.OnlyHosts("api.example.com?token=s3cr3t"), want: "value not shown"},
 		{name: "origin with user", give: auth.OnlyOrigins("https://user:s3cr3t@api.example.com"), want: "user info"},
 		{name: "origin with other scheme", give: auth.OnlyOrigins("ftp://api.example.com"), want: "http or https"},
 		{name: "origin with bad port", give: auth.OnlyOrigins("https://api.example.com:99999"), want: "port"},
