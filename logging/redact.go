@@ -16,32 +16,10 @@ const redacted = "REDACTED"
 type redactor struct {
 	headers []string // header names, compared case-insensitively
 	params  []string // query parameter names, compared case-insensitively
-
-	// With only ASCII names (the usual case), a name whose length no
-	// parameter has is rejected without comparing: paramLens has bit n set
-	// when a parameter is n bytes long (n < 64).
-	paramsASCII bool
-	paramLens   uint64
 }
 
 func newRedactor(headers, params []string) *redactor {
-	r := &redactor{headers: headers, params: params, paramsASCII: true}
-	for _, p := range params {
-		if !isASCII(p) || len(p) >= 64 {
-			r.paramsASCII = false
-		}
-		r.paramLens |= 1 << (len(p) & 63)
-	}
-	return r
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
+	return &redactor{headers: headers, params: params}
 }
 
 // secretHeader reports whether the header name's values are secret.
@@ -63,9 +41,9 @@ func (r *redactor) secretParam(raw string) bool {
 			name = dec
 		}
 	}
-	// An ASCII name can only fold to a name of its own length.
-	if r.paramsASCII && isASCII(name) && (len(name) >= 64 || r.paramLens&(1<<len(name)) == 0) {
-		return false
+	// The array form of a name (api_key[], token[0]) is the name.
+	if i := strings.IndexByte(name, '['); i > 0 && strings.HasSuffix(name, "]") {
+		name = name[:i]
 	}
 	for _, p := range r.params {
 		if strings.EqualFold(name, p) {
@@ -94,6 +72,15 @@ func (r *redactor) eachSecretValue(s string, inText bool, fn func(start, end int
 		j := i
 		for j < len(s) && isNameByte(s[j]) {
 			j++
+		}
+		if j < len(s) && s[j] == '[' { // the array form: api_key[]=, token[0]=
+			k := j + 1
+			for k < len(s) && isNameByte(s[k]) {
+				k++
+			}
+			if k < len(s) && s[k] == ']' {
+				j = k + 1
+			}
 		}
 		if j == len(s) || s[j] != '=' || !r.secretParam(s[i:j]) {
 			i = j

@@ -28,6 +28,7 @@ func TestRedactURL(t *testing.T) {
 		{give: "https://h.test/?a=1;token=s", want: "https://h.test/?a=1;token=REDACTED"},
 		{give: "https://h.test/?sig=a&sig=b&q=c", want: "https://h.test/?sig=REDACTED&sig=REDACTED&q=c"},
 		{give: "https://h.test/?token&q=1", want: "https://h.test/?token&q=1"},
+		{give: "https://h.test/?api_key[]=s&api_key%5B%5D=t", want: "https://h.test/?api_key[]=REDACTED&api_key%5B%5D=REDACTED"},
 		{give: "https://h.test/?keyboard=1&monkey=2&tokens=3", want: "https://h.test/?keyboard=1&monkey=2&tokens=3"},
 		{give: "https://h.test/cb#access_token=s&state=x", want: "https://h.test/cb#access_token=REDACTED&state=x"},
 		{give: "https://h.test/cb#section-2", want: "https://h.test/cb#section-2"},
@@ -309,7 +310,12 @@ func TestSecretParamNames(t *testing.T) {
 		{give: "cle", want: false},
 		{give: strings.Repeat("k", 70), want: false},
 		{give: "", want: false},
+		{give: "api_key[]", want: true},
+		{give: "token[0]", want: true},
+		{give: "[token]", want: false},
 	}
+	// Of these, the defaults know only the ASCII names; clé is added.
+	isASCII := func(s string) bool { return strings.IndexFunc(s, func(r rune) bool { return r >= 0x80 }) < 0 }
 	ascii := testRedactor()
 	mixed := testRedactor(WithRedactedQueryParams("clé"))
 	for _, tt := range tests {

@@ -38,14 +38,6 @@ func (n *Names) Mark(ctx context.Context) context.Context {
 	return context.WithValue(ctx, key{}, n)
 }
 
-// WithHeaders returns a child of ctx in which the named headers are marked
-// secret, in addition to any that ctx already marks. Names are
-// canonicalised as http.Header does. A caller that marks the same names on
-// every request builds them once with [NewNames] and calls [Names.Mark].
-func WithHeaders(ctx context.Context, names ...string) context.Context {
-	return context.WithValue(ctx, key{}, &Names{names: merge(Headers(ctx), names)})
-}
-
 // merge returns a new slice with the names of have, then the canonical
 // form of each of names that is not in it yet.
 func merge(have, names []string) []string {

@@ -6,13 +6,13 @@ import (
 	"testing"
 )
 
-func TestWithHeaders(t *testing.T) {
+func TestMarkAddsUp(t *testing.T) {
 	ctx := context.Background()
 	if IsHeader(ctx, "X-Auth-Token") {
 		t.Fatal("empty context marks X-Auth-Token")
 	}
-	ctx = WithHeaders(ctx, "x-auth-token")
-	ctx = WithHeaders(ctx, "Api-Auth-Id", "X-AUTH-TOKEN")
+	ctx = NewNames("x-auth-token").Mark(ctx)
+	ctx = NewNames("Api-Auth-Id", "X-AUTH-TOKEN").Mark(ctx)
 	for _, name := range []string{"X-Auth-Token", "x-auth-token", "api-auth-id"} {
 		if !IsHeader(ctx, name) {
 			t.Errorf("IsHeader(%q) = false; want true", name)
@@ -43,7 +43,7 @@ func TestNamesMark(t *testing.T) {
 	}
 	// On a context that marks others already, Mark adds to them and leaves
 	// n as it was.
-	ctx = NewNames("X-Tenant", "x-auth-token").Mark(WithHeaders(context.Background(), "X-Tenant"))
+	ctx = NewNames("X-Tenant", "x-auth-token").Mark(NewNames("X-Tenant").Mark(context.Background()))
 	ctx = n.Mark(ctx)
 	want := []string{"X-Tenant", "X-Auth-Token", "Api-Auth-Id"}
 	if got := Headers(ctx); !slices.Equal(got, want) {
