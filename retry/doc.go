@@ -83,8 +83,9 @@
 // # Cost
 //
 // [New] runs its own loop, which sends the first attempt directly: a
-// request that succeeds at once costs two allocations (the attempt's
-// context and its shallow request copy), not a failsafe-go execution
+// request without a body that succeeds at once costs two allocations (the
+// attempt's context and its shallow request copy; a body adds the wrapper
+// that watches it), not a failsafe-go execution
 // (about twenty with failsafehttp). Policies other than those of
 // [NewPolicy] given to [Failsafe] run in a failsafe-go executor, with the
 // same care for bodies and responses.

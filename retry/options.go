@@ -86,8 +86,8 @@ func newConfig(opts []Option) *config {
 		jitter:        defaultJitter,
 		maxRetryAfter: defaultMaxRetryAfter,
 		wait:          sleep,
+		codes:         defaultCodes,
 	}
-	c.codes.add(defaultStatusCodes...)
 	c.apply(opts)
 	return c
 }
@@ -165,10 +165,9 @@ func WithStatusCodes(codes ...int) Option {
 			panic(fmt.Sprintf("retry: WithStatusCodes: status code %d outside 100..599", code))
 		}
 	}
-	var s statusSet
-	if len(codes) == 0 {
-		s.add(defaultStatusCodes...)
-	} else {
+	s := defaultCodes
+	if len(codes) > 0 {
+		s = statusSet{}
 		s.add(codes...)
 	}
 	return func(c *config) { c.codes = s }

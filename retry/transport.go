@@ -45,14 +45,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err == nil && resp != nil && c.retryIf == nil && resp.StatusCode < 500 && !c.codes.has(resp.StatusCode) {
 		return resp, nil
 	}
-	return t.retry(c, req, outcome{req: req, resp: resp, err: err, attempt: 1, start: start, bodyFailed: body.readFailed()})
+	return t.retry(c, outcome{req: req, resp: resp, err: err, attempt: 1, start: start, bodyFailed: body.readFailed()})
 }
 
 // retry runs attempts 2, 3, ... while decide allows another after o, the
 // outcome of the last one. It returns the last response as it is, or the
 // last error wrapped in *Error.
-func (t *transport) retry(c *config, req *http.Request, o outcome) (*http.Response, error) {
-	ctx := req.Context()
+func (t *transport) retry(c *config, o outcome) (*http.Response, error) {
+	req, ctx := o.req, o.req.Context()
 	sent := 0 // attempts that reached next
 	for ; ; o.attempt++ {
 		if o.err != nil && o.resp != nil {
