@@ -150,7 +150,7 @@ func outageRound(ctx context.Context, lib library, s settings) ([]float64, error
 }
 
 // formatOutage formats the median over rounds of each of k caller counts,
-// "6.00 / 2.88 / 1.45".
+// "6.00 / 6.00 / 1.77".
 func formatOutage(rounds [][]float64, k int) string {
 	parts := make([]string, k)
 	for j := range parts {

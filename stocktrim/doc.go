@@ -20,7 +20,7 @@
 //	         (a warn event per retry with a logger) WithRetryOptions
 //	         idempotent methods and upsert POSTs    WithRetryBudget
 //	         a retry budget: retries at most 20%
-//	         of the requests in flight (3 or more)
+//	         of the requests in flight (8 or more)
 //	timeout  30 s without progress per attempt,     WithTimeout       STOCKTRIM_TIMEOUT
 //	         as httpx's timeout=30 (timeout.Idle)
 //	auth     api-auth-id, api-auth-signature,       WithCredentials   STOCKTRIM_API_AUTH_ID,
