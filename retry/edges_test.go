@@ -237,6 +237,9 @@ func (b *stalledBody) Close() error {
 // undrained after a short grace, rather than holding the retry (issue
 // 13.8).
 func TestDrainBoundedInTime(t *testing.T) {
+	if defaultDrainGrace > time.Second || drainGrace != defaultDrainGrace {
+		t.Errorf("got a drain grace of %v (default %v); want the default, at most 1s", drainGrace, defaultDrainGrace)
+	}
 	defer func(d time.Duration) { drainGrace = d }(drainGrace)
 	drainGrace = 10 * time.Millisecond
 	pr, pw := io.Pipe()
@@ -268,8 +271,5 @@ func TestDrainBoundedInTime(t *testing.T) {
 	}
 	if got := stalled.closes.Load(); got != 1 {
 		t.Errorf("got the stalled body closed %d times; want 1", got)
-	}
-	if drainGrace > time.Second || defaultDrainGrace > time.Second {
-		t.Errorf("got a drain grace of %v; want at most 1s", defaultDrainGrace)
 	}
 }

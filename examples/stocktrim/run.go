@@ -107,8 +107,8 @@ const (
 	demoAttemptTimeout = 500 * time.Millisecond // without progress
 	demoBackoff        = 100 * time.Millisecond
 	demoMaxBackoff     = 400 * time.Millisecond
-	demoSlowGap        = 100 * time.Millisecond // between the pieces of a slow body
-	demoSlowPiece      = 64                     // bytes
+	demoSlowGap        = 50 * time.Millisecond // between the pieces of a slow body: a tenth of the timeout
+	demoSlowPiece      = 32                    // bytes
 )
 
 // demo runs a few calls against a local fake API that injects faults.
