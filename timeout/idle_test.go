@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roundtrip-go/roundtrip/middleware"
+	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 	"github.com/roundtrip-go/roundtrip/timeout"
 )
 
@@ -159,7 +160,7 @@ func TestIdleStalledUploadFails(t *testing.T) {
 func TestIdleRequestBodyKept(t *testing.T) {
 	t.Parallel()
 	const payload = "payload"
-	body := &countingCloser{Reader: strings.NewReader(payload)}
+	body := middlewaretest.NewBody(payload)
 	var gotBody []byte
 	var replayed int64
 	base := middleware.Func(func(req *http.Request) (*http.Response, error) {
@@ -194,7 +195,7 @@ func TestIdleRequestBodyKept(t *testing.T) {
 	start, n := paced.sent()
 	assert.Equal(t, int64(n), replayed)
 	assert.GreaterOrEqual(t, time.Since(start), idleRun, "the replay was not slower than the limit; the test proves nothing")
-	assert.Equal(t, 1, body.closes, "the caller's body was not closed exactly once")
+	assert.Equal(t, 1, body.Closes(), "the caller's body was not closed exactly once")
 	assert.Same(t, body, req.Body, "the caller's request was changed")
 }
 
@@ -216,10 +217,3 @@ func TestIdleNoRequestBody(t *testing.T) {
 		assert.False(t, getBody, "got a GetBody; want none, as the caller's")
 	}
 }
-
-type countingCloser struct {
-	io.Reader
-	closes int
-}
-
-func (c *countingCloser) Close() error { c.closes++; return nil }
