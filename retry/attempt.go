@@ -17,12 +17,18 @@ func Attempt(ctx context.Context) int {
 	return attempt.From(ctx)
 }
 
-// newAttempt returns a shallow copy of req for attempt n under ctx, a
-// context of req's, with n set for [Attempt]. The copy shares req's header
-// map and URL, which nothing below may modify (every layer clones before a
-// change); its Body is set by the caller.
-func newAttempt(req *http.Request, ctx context.Context, n int) *http.Request {
-	return req.WithContext(attempt.With(ctx, n))
+// newAttempt returns a shallow copy of req for one attempt under ctx, a
+// context of req's, with n set for [Attempt] when n > 0, and the guard that
+// bounds its sends on the wire: the caller passes the attempt's outcome to
+// the guard's settle. The copy shares req's header map and URL, which
+// nothing below may modify (every layer clones before a change); its Body
+// is set by the caller.
+func newAttempt(req *http.Request, ctx context.Context, n int) (*http.Request, *sendGuard) {
+	if n > 0 {
+		ctx = attempt.With(ctx, n)
+	}
+	ctx, g := guardSends(ctx, req)
+	return req.WithContext(ctx), g
 }
 
 // hasBody reports whether req carries a body that is consumed by sending it.

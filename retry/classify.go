@@ -20,7 +20,9 @@ import (
 // true for the status codes 408, 429, 500, 502, 503 and 504 (not those of
 // [WithStatusCodes]), and for transient network errors: a refused, reset
 // or aborted connection, a DNS failure, EOF before a response, an HTTP/2
-// stream reset, GOAWAY or refused stream, and an attempt timeout (a
+// stream reset, GOAWAY or refused stream, a replay stopped by the wire
+// bound (a [*ReplayError]: the server reset the request), and an attempt
+// timeout (a
 // [net.Error] whose Timeout() is true, such as the timeout package's, or a
 // failsafe-go timeout). It reports false for every other status, for TLS
 // certificate and handshake errors, and for errors not known to be
@@ -98,7 +100,8 @@ func neverSent(err error) bool {
 
 // retryableError reports whether err is a transient network failure: a
 // refused, reset or aborted connection, a DNS failure, EOF before a
-// response, an HTTP/2 stream reset or GOAWAY, or a timeout of the attempt.
+// response, an HTTP/2 stream reset or GOAWAY (or the replay of one that
+// the wire bound stopped), or a timeout of the attempt.
 // Certificate and TLS configuration errors are never retried, and neither
 // is an error reading the caller's own request body nor anything not known
 // to be transient (an unsupported scheme, an invalid header, an open
@@ -112,12 +115,13 @@ func retryableError(err error) bool {
 		dns *net.DNSError
 		se  http2.StreamError
 		ga  http2.GoAwayError
+		re  *ReplayError
 		ne  net.Error
 	)
 	switch {
 	case errors.Is(err, fstimeout.ErrExceeded):
 		return true
-	case errors.As(err, &op), errors.As(err, &dns), errors.As(err, &se), errors.As(err, &ga):
+	case errors.As(err, &op), errors.As(err, &dns), errors.As(err, &se), errors.As(err, &ga), errors.As(err, &re):
 		return true
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED),

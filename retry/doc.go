@@ -80,13 +80,34 @@
 // closed before the next attempt, so its connection goes back to the pool
 // instead of being leaked, and a stalled body does not hold the retry.
 //
+// # What the server sees
+//
+// Each attempt reaches the server at most once when its method is not
+// idempotent (a POST or PATCH without an Idempotency-Key header), and at
+// most twice otherwise: the attempts retry counts are the requests the
+// server receives, give or take net/http's documented single resend of an
+// idempotent request on a stale kept-alive connection. net/http alone does
+// not keep to that: its HTTP/2 transport replays any request whose stream
+// the server reset with PROTOCOL_ERROR, on new connections, until the
+// attempt ends (golang/go#52459); nginx's "return 444" over HTTP/2 set off
+// hundreds of replays of one POST within one attempt. Every attempt
+// carries an [net/http/httptrace.ClientTrace] that counts the request's
+// sends and stops a send over the bound before any byte of it is written;
+// the attempt then fails with a [*ReplayError], which is retried as a
+// reset when the method allows. The caller's own ClientTrace, if any, is
+// still called. This holds for any base RoundTripper that reports to a
+// ClientTrace (net/http's and x/net/http2's do), and under [Failsafe] for
+// every attempt, hedges included. [NewPolicy] under another executor has
+// no attempts of its own to bound.
+//
 // # Cost
 //
 // [New] runs its own loop, which sends the first attempt directly: a
-// request without a body that succeeds at once costs two allocations (the
-// attempt's context and its shallow request copy; a body adds the wrapper
-// that watches it), not a failsafe-go execution
-// (about twenty with failsafehttp). Policies other than those of
-// [NewPolicy] given to [Failsafe] run in a failsafe-go executor, with the
-// same care for bodies and responses.
+// request without a body that succeeds at once costs eight allocations
+// (the attempt's context and its shallow request copy; the send bound's
+// guard, its two trace hooks, its cancellable context and the trace's
+// context value; a body adds the wrapper that watches it), not a
+// failsafe-go execution (about twenty with failsafehttp). Policies other
+// than those of [NewPolicy] given to [Failsafe] run in a failsafe-go
+// executor, with the same care for bodies and responses.
 package retry

@@ -2,6 +2,7 @@ package retry
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"sync"
@@ -99,21 +100,24 @@ func (c *execCall) attempt(exec failsafe.Execution[*http.Response]) (*http.Respo
 		discard(r)
 	}
 
-	var r *http.Request
-	if ctx := exec.Context(); n > 1 || c.retries && Attempt(ctx) == 0 {
-		r = newAttempt(c.req, ctx, exec.Attempts())
-	} else {
-		r = c.req.WithContext(ctx)
-	}
+	var rc io.ReadCloser
 	if n > 1 && hasBody(c.req) {
-		rc, err := c.req.GetBody()
-		if err != nil {
+		var err error
+		if rc, err = c.req.GetBody(); err != nil {
 			c.end()
 			return nil, err
 		}
+	}
+	ctx := exec.Context()
+	number := 0 // the attempt keeps the number it has, if any
+	if n > 1 || c.retries && Attempt(ctx) == 0 {
+		number = exec.Attempts()
+	}
+	r, guard := newAttempt(c.req, ctx, number)
+	if rc != nil {
 		r.Body = rc
 	}
-	resp, err := c.next.RoundTrip(r)
+	resp, err := guard.settle(c.next.RoundTrip(r))
 	if err == nil && resp != nil {
 		if ei, ok := exec.(deferCanceler); ok {
 			// Keep the attempt's context alive until the body is done.

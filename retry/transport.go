@@ -39,9 +39,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// Attempt 1 sends the caller's body: the next RoundTripper closes it,
 	// and later attempts take fresh bodies from req.GetBody.
-	first := newAttempt(req, req.Context(), 1)
+	first, guard := newAttempt(req, req.Context(), 1)
 	body := withBody(first, req.Body)
-	resp, err := t.next.RoundTrip(first)
+	resp, err := guard.settle(t.next.RoundTrip(first))
 	if err == nil && resp != nil && c.retryIf == nil && resp.StatusCode < 500 && !c.codes.has(resp.StatusCode) {
 		return resp, nil
 	}
@@ -82,7 +82,6 @@ func (t *transport) retry(c *config, o outcome) (*http.Response, error) {
 			notify(c.onGiveUp, o.event(0, ReasonCircuitOpen))
 			return nil, giveUp(sent, circuitbreaker.ErrOpen)
 		}
-		next := newAttempt(req, ctx, o.attempt+1)
 		rc := req.Body
 		if hasBody(req) {
 			var err error
@@ -91,6 +90,7 @@ func (t *transport) retry(c *config, o outcome) (*http.Response, error) {
 				return stop(sent, o)
 			}
 		}
+		next, guard := newAttempt(req, ctx, o.attempt+1)
 		body := withBody(next, rc)
 		// Discard first, so that whatever the attempt's body close sets off
 		// (a log event below retry, say) comes before the listeners.
@@ -100,10 +100,11 @@ func (t *transport) retry(c *config, o outcome) (*http.Response, error) {
 			if body != nil {
 				_ = body.Close()
 			}
+			guard.settle(nil, werr)
 			t.release(c)
 			return nil, giveUp(sent, werr)
 		}
-		o.resp, o.err = t.next.RoundTrip(next)
+		o.resp, o.err = guard.settle(t.next.RoundTrip(next))
 		o.bodyFailed = body.readFailed()
 		t.release(c)
 	}

@@ -36,10 +36,18 @@ func TestMarkUpsertsGETAllocatesNothing(t *testing.T) {
 	}
 }
 
-// TestStackAddsAtMostFourteenAllocations holds issue 12's bar: a request
-// that succeeds at once, through the whole stack with an info log event,
-// costs at most 14 allocations more than the bare base.
-func TestStackAddsAtMostFourteenAllocations(t *testing.T) {
+// stackAllocs is the most allocations the stack may add to a request that
+// succeeds at once: issue 12's bar of 14, and the 9 of issue 17's bound on
+// what reaches the wire (retry's guard, its two trace hooks, its
+// cancellable context and the trace's context value, and the timeout's
+// context registering under it). Loopback throughput did not move with
+// them (four interleaved runs of benchmarks figure 2).
+const stackAllocs = 23
+
+// TestStackAllocations holds that bar: a request that succeeds at once,
+// through the whole stack with an info log event, costs at most
+// stackAllocs allocations more than the bare base.
+func TestStackAllocations(t *testing.T) {
 	t.Setenv(EnvBaseURL, "")
 	t.Setenv(EnvMaxRetries, "")
 	t.Setenv(EnvTimeout, "")
@@ -69,8 +77,8 @@ func TestStackAddsAtMostFourteenAllocations(t *testing.T) {
 		})
 	}
 	raw, got := get(base), get(stack)
-	if got-raw > 14 {
-		t.Errorf("the stack adds %v allocations to the base's %v; want at most 14", got-raw, raw)
+	if got-raw > stackAllocs {
+		t.Errorf("the stack adds %v allocations to the base's %v; want at most %d", got-raw, raw, stackAllocs)
 	}
 	t.Logf("the stack adds %v allocations to the base's %v", got-raw, raw)
 }

@@ -1,0 +1,303 @@
+package retry
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httptrace"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/failsafe-go/failsafe-go/hedgepolicy"
+	"golang.org/x/net/http2"
+
+	"github.com/roundtrip-go/roundtrip/internal/testutil"
+)
+
+// wireCase is a request sent to a testutil.ResetServer: the server resets
+// every stream with PROTOCOL_ERROR and closes the connection, which
+// net/http's HTTP/2 client replays without end (issue 17).
+type wireCase struct {
+	method, body, header string
+	limit                int  // sends allowed per attempt
+	retried              bool // whether retry makes further attempts
+}
+
+var wireCases = []wireCase{
+	{method: "GET", limit: 2, retried: true},
+	{method: "PUT", body: "stock", limit: 2, retried: true},
+	{method: "POST", body: "order", limit: 1},
+	{method: "POST", body: "order", header: "Idempotency-Key", limit: 2, retried: true},
+	{method: "PATCH", limit: 1}, // no body: net/http replays it as it is
+}
+
+func (c wireCase) name() string {
+	n := c.method
+	if c.body != "" {
+		n += "+body"
+	}
+	if c.header != "" {
+		n += "+" + c.header
+	}
+	return n
+}
+
+// request returns the case's request to url, bounded by a context that
+// outlives any run of the guard by far: ending on it would be a failure.
+func (c wireCase) request(t *testing.T, url string) *http.Request {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	var body io.Reader
+	if c.body != "" {
+		body = strings.NewReader(c.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, c.method, url+"/api/items", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.header != "" {
+		req.Header.Set(c.header, "k-1")
+	}
+	return req
+}
+
+// checkReplayError checks that err reports the stopped replay, and not a
+// timeout or the cancelled context.
+func checkReplayError(t *testing.T, err error) {
+	t.Helper()
+	var re *ReplayError
+	if !errors.As(err, &re) {
+		t.Fatalf("error %v (%T); want a *ReplayError", err, err)
+	}
+	checkNotTimeout(t, err)
+	for _, want := range []string{"retry: ", "reset", "replaying"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
+
+// checkNotTimeout checks that err is not reported as a timeout or as the
+// cancelled context: the server's reset ended the attempt.
+func checkNotTimeout(t *testing.T, err error) {
+	t.Helper()
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Errorf("error %q reports a timeout", err)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %q reports a context error", err)
+	}
+}
+
+// countAttempts returns next counting its calls: each is an attempt the
+// library counts.
+func countAttempts(next http.RoundTripper, n *atomic.Int32) http.RoundTripper {
+	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		n.Add(1)
+		return next.RoundTrip(r)
+	})
+}
+
+// TestReplayBoundHTTP2 checks the wire bound against a server that resets
+// every stream: net/http's HTTP/2 transport replays such a request on new
+// connections until the attempt ends, for any method. Through retry, a
+// request reaches the server at most twice per attempt when idempotent,
+// and exactly once when not; the error says what happened.
+func TestReplayBoundHTTP2(t *testing.T) {
+	// x/net/http2's own Transport no longer replays a PROTOCOL_ERROR
+	// reset (the bundle in net/http still does): the bound holds there
+	// without the guard, and the error is the reset's own.
+	bases := map[string]struct {
+		new    func(*testutil.ResetServer) http.RoundTripper
+		replay bool
+	}{
+		"net/http": {func(s *testutil.ResetServer) http.RoundTripper { return s.Client().Transport }, true},
+		"x/net/http2": {func(s *testutil.ResetServer) http.RoundTripper {
+			tr := s.Client().Transport.(*http.Transport)
+			return &http2.Transport{TLSClientConfig: tr.TLSClientConfig}
+		}, false},
+	}
+	for baseName, b := range bases {
+		for _, c := range wireCases {
+			t.Run(baseName+"/"+c.name(), func(t *testing.T) {
+				srv := testutil.NewResetServer(t)
+				base := b.new(srv)
+				t.Cleanup(func() { base.(interface{ CloseIdleConnections() }).CloseIdleConnections() })
+				var attempts atomic.Int32
+				rt := New(opts(WithMaxRetries(2))...)(countAttempts(base, &attempts))
+
+				resp, err := rt.RoundTrip(c.request(t, srv.URL))
+				if err == nil {
+					resp.Body.Close()
+					t.Fatalf("got status %d; want an error", resp.StatusCode)
+				}
+				if b.replay {
+					checkReplayError(t, err)
+				} else {
+					checkNotTimeout(t, err)
+				}
+				n, sends := int(attempts.Load()), srv.Sends(c.method)
+				want := 1
+				if c.retried {
+					want = 3
+				}
+				if n != want {
+					t.Errorf("%d attempts; want %d", n, want)
+				}
+				if sends > c.limit*n || sends < n {
+					t.Errorf("server received %d %ss in %d attempts; want %d to %d", sends, c.method, n, n, c.limit*n)
+				}
+				t.Logf("%d attempts, %d sends, %d connections", n, sends, srv.Conns())
+			})
+		}
+	}
+}
+
+// TestReplayBoundUnderHedging checks the same bound when a hedge policy
+// runs several attempts at once: each attempt has a bound of its own. Each
+// attempt has a transport of its own, so that each meets the replays on
+// connections of its own, as it would on a busy client.
+func TestReplayBoundUnderHedging(t *testing.T) {
+	const hedges = 2
+	for _, c := range []wireCase{wireCases[0], wireCases[2]} {
+		t.Run(c.name(), func(t *testing.T) {
+			srv := testutil.NewResetServer(t)
+			var bases [hedges + 1]*http.Transport
+			for i := range bases {
+				bases[i] = srv.Client().Transport.(*http.Transport).Clone()
+				t.Cleanup(bases[i].CloseIdleConnections)
+			}
+			// Hold each attempt until all have started, so that they
+			// reach the server together (bounded in time all the same).
+			var attempts atomic.Int32
+			all := make(chan struct{})
+			gate := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				n := attempts.Add(1)
+				if n == hedges+1 {
+					close(all)
+				}
+				select {
+				case <-all:
+				case <-time.After(5 * time.Second):
+					t.Error("the hedges did not start")
+				}
+				return bases[n-1].RoundTrip(r)
+			})
+			// Only a success ends the other attempts early: each failed
+			// attempt runs to its end.
+			hedge := hedgepolicy.NewBuilderWithDelay[*http.Response](time.Millisecond).WithMaxHedges(hedges).
+				CancelIf(func(r *http.Response, err error) bool { return err == nil }).Build()
+			rt := Failsafe(hedge)(gate)
+
+			resp, err := rt.RoundTrip(c.request(t, srv.URL))
+			if err == nil {
+				resp.Body.Close()
+				t.Fatalf("got status %d; want an error", resp.StatusCode)
+			}
+			checkReplayError(t, err)
+			n, sends := int(attempts.Load()), srv.Sends(c.method)
+			if n != hedges+1 {
+				t.Errorf("%d attempts; want %d", n, hedges+1)
+			}
+			if sends > c.limit*n || sends < n {
+				t.Errorf("server received %d %ss in %d attempts; want %d to %d", sends, c.method, n, n, c.limit*n)
+			}
+			t.Logf("%d attempts, %d sends, %d connections", n, sends, srv.Conns())
+		})
+	}
+}
+
+// replayingBase imitates net/http's HTTP/1 transport replaying a request:
+// it reports a connection, sends, and reports conn again, sends times in
+// all. It records whether the last connection could still be written to.
+type replayingBase struct {
+	conn       net.Conn
+	sends      int
+	lastWrites bool
+}
+
+func (b *replayingBase) RoundTrip(r *http.Request) (*http.Response, error) {
+	trace := httptrace.ContextClientTrace(r.Context())
+	for i := 0; i < b.sends; i++ {
+		trace.GotConn(httptrace.GotConnInfo{Conn: b.conn, Reused: i > 0})
+		if r.Context().Err() != nil {
+			break // net/http's retry loop checks the context first
+		}
+		trace.WroteHeaders()
+	}
+	_ = b.conn.SetWriteDeadline(time.Now().Add(time.Second))
+	_, err := b.conn.Write([]byte("x"))
+	b.lastWrites = err == nil
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	return nil, io.ErrUnexpectedEOF
+}
+
+// TestReplayGuardClosesHTTP1Connection checks how a replay is stopped on a
+// connection that is not HTTP/2: the attempt's context is cancelled and
+// the connection closed, so that not a byte of the replay can be written,
+// whatever net/http's select picks.
+func TestReplayGuardClosesHTTP1Connection(t *testing.T) {
+	for _, c := range []struct {
+		method string
+		sends  int // the sends net/http attempts
+		stops  bool
+	}{
+		{"POST", 1, false},
+		{"POST", 2, true},
+		{"GET", 2, false},
+		{"GET", 3, true},
+	} {
+		t.Run(c.method, func(t *testing.T) {
+			client, server := net.Pipe()
+			t.Cleanup(func() { client.Close(); server.Close() })
+			go io.Copy(io.Discard, server) //nolint:errcheck // drains until closed
+			base := &replayingBase{conn: client, sends: c.sends}
+			req, _ := http.NewRequest(c.method, "http://127.0.0.1/", nil)
+			_, err := New(opts(WithMaxRetries(0))...)(base).RoundTrip(req)
+			var re *ReplayError
+			if got := errors.As(err, &re); got != c.stops {
+				t.Fatalf("%d sends of a %s: error %v; want a *ReplayError: %v", c.sends, c.method, err, c.stops)
+			}
+			if base.lastWrites == c.stops {
+				t.Errorf("connection writable after the guard: %v; want %v", base.lastWrites, !c.stops)
+			}
+			if c.stops && re.Sends != c.sends-1 {
+				t.Errorf("ReplayError.Sends = %d; want %d", re.Sends, c.sends-1)
+			}
+		})
+	}
+}
+
+// TestReplayGuardKeepsCallerTrace checks that the caller's own
+// httptrace.ClientTrace still sees its events through retry.
+func TestReplayGuardKeepsCallerTrace(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	t.Cleanup(srv.Close)
+	var got, wrote atomic.Int32
+	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+		GotConn:      func(httptrace.GotConnInfo) { got.Add(1) },
+		WroteHeaders: func() { wrote.Add(1) },
+	})
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+	resp, err := New(opts()...)(newClientTransport(t)).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || string(b) != "ok" {
+		t.Fatalf("body %q, %v; want ok", b, err)
+	}
+	if got.Load() != 1 || wrote.Load() != 1 {
+		t.Errorf("caller's trace saw %d GotConn and %d WroteHeaders; want 1 and 1", got.Load(), wrote.Load())
+	}
+}
