@@ -2,6 +2,7 @@ package logging
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -116,7 +117,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	a.head(req, resp, n, debug)
 	if err != nil || resp == nil || resp.StatusCode == http.StatusSwitchingProtocols {
 		// Nothing to wait for: a 101 body is the connection itself.
-		a.finish(err)
+		a.finish(causeOf(ctx, err))
 		return resp, err
 	}
 	if debug && t.bodyLimit > 0 && resp.Body != nil && resp.Body != http.NoBody {
@@ -124,6 +125,24 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	a.body.Watch(resp, a)
 	return resp, nil
+}
+
+// causeOf returns the error the event reports for err, an attempt's error
+// under ctx: when err is ctx's own cancellation or deadline, ctx's cause,
+// if it has one, since it says why (a layer above stopped the attempt, a
+// timeout's limit) where context.Canceled says only that something did.
+// The error returned to the caller is left as it is.
+func causeOf(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() == nil {
+		return err
+	}
+	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if cause := context.Cause(ctx); cause != ctx.Err() {
+		return cause
+	}
+	return err
 }
 
 // open returns the state of an event at lvl, or nil when lvl is disabled.

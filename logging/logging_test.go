@@ -2,6 +2,7 @@ package logging_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -192,6 +193,33 @@ func TestTransportError(t *testing.T) {
 			assert.Contains(t, msg, "connection refused")
 			assert.Contains(t, msg, "REDACTED")
 			assert.Contains(t, msg, "page=2")
+		})
+	}
+}
+
+// TestCancelCauseLogged checks that an attempt ended by its context logs
+// the context's cause, which says why, and still returns next's error.
+func TestCancelCauseLogged(t *testing.T) {
+	cause := errors.New("stopped by the layer above")
+	for _, tt := range []struct {
+		name  string
+		cause error // nil: cancelled without one
+		want  string
+	}{
+		{name: "cause", cause: cause, want: cause.Error()},
+		{name: "no cause", want: context.Canceled.Error()},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			logger, buf := newLogger(zerolog.InfoLevel)
+			ctx, cancel := context.WithCancelCause(context.Background())
+			cancel(tt.cause)
+			rt := logging.New(logger)(middlewaretest.NewTransport(middlewaretest.Reply{Err: context.Canceled}))
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://api.example.test/v1", nil)
+			require.NoError(t, err)
+
+			_, err = rt.RoundTrip(req)
+			assert.Same(t, context.Canceled, err)
+			assert.Equal(t, tt.want, buf.Only(t)["error"])
 		})
 	}
 }
