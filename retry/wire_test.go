@@ -16,10 +16,10 @@ import (
 	"github.com/failsafe-go/failsafe-go/hedgepolicy"
 	"golang.org/x/net/http2"
 
-	"github.com/roundtrip-go/roundtrip/internal/testutil"
+	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 )
 
-// wireCase is a request sent to a testutil.ResetServer: the server resets
+// wireCase is a request sent to a middlewaretest.ResetServer: the server resets
 // every stream with PROTOCOL_ERROR and closes the connection, which
 // net/http's HTTP/2 client replays without end (issue 17).
 type wireCase struct {
@@ -115,11 +115,11 @@ func TestReplayBoundHTTP2(t *testing.T) {
 	// reset (the bundle in net/http still does): the bound holds there
 	// without the guard, and the error is the reset's own.
 	bases := map[string]struct {
-		new    func(*testutil.ResetServer) http.RoundTripper
+		new    func(*middlewaretest.ResetServer) http.RoundTripper
 		replay bool
 	}{
-		"net/http": {func(s *testutil.ResetServer) http.RoundTripper { return s.Client().Transport }, true},
-		"x/net/http2": {func(s *testutil.ResetServer) http.RoundTripper {
+		"net/http": {func(s *middlewaretest.ResetServer) http.RoundTripper { return s.Client().Transport }, true},
+		"x/net/http2": {func(s *middlewaretest.ResetServer) http.RoundTripper {
 			tr := s.Client().Transport.(*http.Transport)
 			return &http2.Transport{TLSClientConfig: tr.TLSClientConfig}
 		}, false},
@@ -127,7 +127,8 @@ func TestReplayBoundHTTP2(t *testing.T) {
 	for baseName, b := range bases {
 		for _, c := range wireCases {
 			t.Run(baseName+"/"+c.name(), func(t *testing.T) {
-				srv := testutil.NewResetServer(t)
+				srv := middlewaretest.NewResetServer()
+				t.Cleanup(srv.Close)
 				base := b.new(srv)
 				t.Cleanup(func() { base.(interface{ CloseIdleConnections() }).CloseIdleConnections() })
 				var attempts atomic.Int32
@@ -168,7 +169,8 @@ func TestReplayBoundUnderHedging(t *testing.T) {
 	const hedges = 2
 	for _, c := range []wireCase{wireCases[0], wireCases[2]} {
 		t.Run(c.name(), func(t *testing.T) {
-			srv := testutil.NewResetServer(t)
+			srv := middlewaretest.NewResetServer()
+			t.Cleanup(srv.Close)
 			var bases [hedges + 1]*http.Transport
 			for i := range bases {
 				bases[i] = srv.Client().Transport.(*http.Transport).Clone()

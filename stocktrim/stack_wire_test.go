@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/roundtrip-go/roundtrip/internal/testutil"
+	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
 	"github.com/roundtrip-go/roundtrip/retry"
 	"github.com/roundtrip-go/roundtrip/stocktrim"
 )
@@ -44,7 +44,8 @@ func TestStackWireBound(t *testing.T) {
 	} {
 		t.Run(c.method, func(t *testing.T) {
 			_, _, _ = setup(t, 0) // clears the environment
-			srv := testutil.NewResetServer(t)
+			srv := middlewaretest.NewResetServer()
+			t.Cleanup(srv.Close)
 			base := &countingTransport{base: srv.Client().Transport.(*http.Transport)}
 			client := newClient(t,
 				stocktrim.WithBaseURL(srv.URL),

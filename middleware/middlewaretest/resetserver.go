@@ -1,4 +1,4 @@
-package testutil
+package middlewaretest
 
 import (
 	"crypto/tls"
@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
-	"testing"
 	"time"
 
 	"golang.org/x/net/http2"
@@ -22,8 +21,9 @@ import (
 // (golang/go#52459). The server counts what reaches it.
 //
 // It speaks HTTP/2 itself, with golang.org/x/net/http2's Framer, on the
-// connections an httptest TLS server accepts; Client returns a client that
-// trusts it and negotiates HTTP/2.
+// connections an httptest TLS server accepts, on 127.0.0.1. Its Client, or
+// a clone of that client's *http.Transport, trusts its certificate and
+// negotiates HTTP/2; a request over HTTP/1 gets a 404.
 type ResetServer struct {
 	*httptest.Server
 
@@ -32,9 +32,10 @@ type ResetServer struct {
 	sends map[string]int // HEADERS frames received, by :method
 }
 
-// NewResetServer starts a ResetServer that is closed when tb ends.
-func NewResetServer(tb testing.TB) *ResetServer {
-	tb.Helper()
+// NewResetServer starts a ResetServer, which the caller closes, as with
+// httptest.NewServer. A connection that sends nothing is dropped after
+// 10 s.
+func NewResetServer() *ResetServer {
 	s := &ResetServer{sends: make(map[string]int)}
 	srv := httptest.NewUnstartedServer(http.NotFoundHandler())
 	srv.EnableHTTP2 = true
@@ -46,7 +47,6 @@ func NewResetServer(tb testing.TB) *ResetServer {
 		http2.NextProtoTLS: func(_ *http.Server, c *tls.Conn, _ http.Handler) { s.serve(c) },
 	}
 	srv.StartTLS()
-	tb.Cleanup(srv.Close)
 	s.Server = srv
 	return s
 }
