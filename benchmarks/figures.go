@@ -26,6 +26,7 @@ type settings struct {
 	StackN           int           // requests per row and round of the stack table
 	OutageCallers    []int         // concurrent callers of figure 6, one measurement each
 	OutageDelay      time.Duration // figure 6's delay before each 503
+	ReplayLimit      time.Duration // figure 7's bound on each call
 }
 
 // defaultSettings returns the sizes of a default run (about 2 minutes on two
@@ -37,6 +38,7 @@ func defaultSettings(quick bool) settings {
 			FaultRequests: 40, StreamSize: 64 << 20, RetryAfterRounds: 1, SettleLimit: 2 * time.Second,
 			StackRounds: 3, StackN: 2000,
 			OutageCallers: []int{1, 8, 64}, OutageDelay: outageDelay,
+			ReplayLimit: 200 * time.Millisecond,
 		}
 	}
 	return settings{
@@ -46,6 +48,7 @@ func defaultSettings(quick bool) settings {
 		// the same swings of a shared machine's load.
 		StackRounds: 25, StackN: 10000,
 		OutageCallers: []int{1, 8, 64}, OutageDelay: outageDelay,
+		ReplayLimit: time.Second,
 	}
 }
 
@@ -74,6 +77,8 @@ func figures(s settings) []figure {
 		{Num: 5, Label: "5. Retry-After wait: `1` / HTTP-date 2 s ahead", Run: runRetryAfter},
 		{Num: 6, Label: fmt.Sprintf("6. total outage (every answer 503 after %s): attempts per call at %s concurrent callers",
 			formatDuration(s.OutageDelay), joinInts(s.OutageCallers, " / ")), Run: runOutage, Notes: runOutageAlternatives},
+		{Num: 7, Label: fmt.Sprintf("7. HTTP/2 server resetting every stream, each call bounded at %s: requests it received for one GET / one POST",
+			formatDuration(s.ReplayLimit)), Run: runReplay},
 	}
 }
 

@@ -95,9 +95,9 @@ func TestParseFigures(t *testing.T) {
 		want    []int
 		wantErr bool
 	}{
-		{give: "1,2,3,4,5,6", want: []int{1, 2, 3, 4, 5, 6}},
+		{give: "1,2,3,4,5,6,7", want: []int{1, 2, 3, 4, 5, 6, 7}},
 		{give: " 4 , 1,4", want: []int{4, 1}},
-		{give: "7", wantErr: true},
+		{give: "8", wantErr: true},
 		{give: "0", wantErr: true},
 		{give: "1,,2", wantErr: true},
 		{give: "x", wantErr: true},
@@ -110,6 +110,25 @@ func TestParseFigures(t *testing.T) {
 		}
 		if !tt.wantErr && !slices.Equal(got, tt.want) {
 			t.Errorf("parseFigures(%q) = %v; want %v", tt.give, got, tt.want)
+		}
+	}
+}
+
+// TestMeasureReplay checks figure 7's counts where they are certain: our
+// columns put a GET on the wire at most twice per attempt (6 attempts) and
+// a POST once, however long the call may last.
+func TestMeasureReplay(t *testing.T) {
+	for _, lib := range libraries() {
+		if lib.Name != "retry" && lib.Name != "stocktrim" {
+			continue
+		}
+		got, err := measureReplay(t.Context(), lib, 5*time.Second)
+		if err != nil {
+			t.Fatalf("%s: %v", lib.Name, err)
+		}
+		if got.Get < 1+benchRetries || got.Get > 2*(1+benchRetries) || got.Post != 1 {
+			t.Errorf("%s: server received %d GETs and %d POSTs; want %d to %d, and 1",
+				lib.Name, got.Get, got.Post, 1+benchRetries, 2*(1+benchRetries))
 		}
 	}
 }

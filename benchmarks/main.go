@@ -33,7 +33,7 @@ import (
 func main() {
 	roundsFlag := flag.Int("rounds", 0, "rounds of figures 1 to 4 and 6, medians shown (default 5, or 1 with -quick); figure 5 runs at most 2; with -stack, rounds of the stack table (default 25, or 3 with -quick)")
 	quick := flag.Bool("quick", false, "fewer requests and rounds: a smoke run of a few seconds")
-	only := flag.String("figures", "1,2,3,4,5,6", "comma-separated figures to run")
+	only := flag.String("figures", "1,2,3,4,5,6,7", "comma-separated figures to run")
 	stack := flag.Bool("stack", false, "print the stack table (retry.New and the stocktrim stack beside failsafehttp) instead of the figures")
 	flag.Parse()
 
@@ -66,7 +66,7 @@ func main() {
 }
 
 // lastFigure is the number of the last figure.
-const lastFigure = 6
+const lastFigure = 7
 
 // parseFigures parses a comma-separated list of figure numbers 1 to
 // lastFigure.
@@ -128,7 +128,7 @@ func run(out, progress io.Writer, libs []library, s settings, selected []int) er
 	}
 	fmt.Fprintf(out, "\nRetries: %d, backoff %s doubling to %s, jitter %.2f (retryablehttp: its default backoff, "+
 		"which has no jitter); small backoffs keep the run short. Every column runs over the same base: "+
-		"an in-memory RoundTripper (1) or a clone of http.DefaultTransport to 127.0.0.1 (2 to 6). "+
+		"an in-memory RoundTripper (1) or a clone of http.DefaultTransport to 127.0.0.1 (2 to 6; 7: HTTP/2 over TLS). "+
 		"stocktrim logs each attempt at info level to io.Discard.\n",
 		benchRetries, formatDuration(benchBackoffMin), formatDuration(benchBackoffMax), benchJitter)
 	for _, n := range notes {
