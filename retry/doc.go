@@ -84,30 +84,43 @@
 //
 // Each attempt reaches the server at most once when its method is not
 // idempotent (a POST or PATCH without an Idempotency-Key header), and at
-// most twice otherwise: the attempts retry counts are the requests the
-// server receives, give or take net/http's documented single resend of an
-// idempotent request on a stale kept-alive connection. net/http alone does
-// not keep to that: its HTTP/2 transport replays any request whose stream
-// the server reset with PROTOCOL_ERROR, on new connections, until the
-// attempt ends (golang/go#52459); nginx's "return 444" over HTTP/2 set off
+// most twice otherwise, so that the attempts retry counts are the requests
+// the server receives, give or take net/http's resend of an idempotent
+// request after a kept-alive connection failed. net/http alone does not
+// keep to that: its HTTP/2 transport replays any request whose stream the
+// server reset with PROTOCOL_ERROR, on new connections, until the attempt
+// ends (golang/go#52459); nginx's "return 444" over HTTP/2 set off
 // hundreds of replays of one POST within one attempt. Every attempt
-// carries an [net/http/httptrace.ClientTrace] that counts the request's
-// sends and stops a send over the bound before any byte of it is written;
-// the attempt then fails with a [*ReplayError], which is retried as a
-// reset when the method allows. The caller's own ClientTrace, if any, is
-// still called. This holds for any base RoundTripper that reports to a
-// ClientTrace (net/http's and x/net/http2's do), and under [Failsafe] for
-// every attempt, hedges included. [NewPolicy] under another executor has
-// no attempts of its own to bound.
+// carries a [net/http/httptrace.ClientTrace] that counts the request's
+// sends and stops a send over the bound before any byte of the request is
+// written (the server may still see the new connection); the attempt then
+// fails with a [*ReplayError], which is retried as a reset when the method
+// allows. The caller's own ClientTrace, if any, is still called.
+//
+// The stop relies on how net/http's transports (and x/net/http2's) call
+// the trace, which [ReplayError] and the code explain; another base
+// RoundTripper that reports to a ClientTrace in the same order is bounded
+// too, one that does not is left as it is. Under [Failsafe] the bound
+// applies to every attempt, hedges included; when retry layers nest, to
+// the innermost one's attempts. [NewPolicy] under another executor has no
+// attempts of its own to bound.
+//
+// The count errs on the side of the server: a send counts when it may have
+// reached it. So a POST that net/http would resend after a GOAWAY crossed
+// it, or after its write failed at once on a kept-alive cleartext HTTP/1
+// connection, fails instead; a resend on the same HTTP/2 connection (after
+// the server refused the stream, which it then never processed) and the
+// resend of a POST over HTTP/1 on TLS (which net/http makes only when
+// nothing was written) go through.
 //
 // # Cost
 //
 // [New] runs its own loop, which sends the first attempt directly: a
-// request without a body that succeeds at once costs eight allocations
+// request without a body that succeeds at once costs nine allocations
 // (the attempt's context and its shallow request copy; the send bound's
-// guard, its two trace hooks, its cancellable context and the trace's
-// context value; a body adds the wrapper that watches it), not a
-// failsafe-go execution (about twenty with failsafehttp). Policies other
-// than those of [NewPolicy] given to [Failsafe] run in a failsafe-go
-// executor, with the same care for bodies and responses.
+// guard, its two trace hooks, its cancellable context and two context
+// values; a body adds the wrapper that watches it), not a failsafe-go
+// execution (about twenty with failsafehttp). Policies other than those of
+// [NewPolicy] given to [Failsafe] run in a failsafe-go executor, with the
+// same care for bodies and responses.
 package retry

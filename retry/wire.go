@@ -4,39 +4,45 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptrace"
+	"reflect"
 	"strconv"
 	"sync/atomic"
 
 	"github.com/roundtrip-go/roundtrip/internal/body"
 )
 
-// ReplayError is the error of an attempt that net/http set about sending
-// again, within that one attempt, more often than the attempt's bound: at
-// most once for a request whose method is not idempotent (a POST or PATCH
-// without an Idempotency-Key header), at most twice for any other. The
-// second send of an idempotent request is net/http's documented single
-// resend on a stale kept-alive connection; it stays allowed.
+// ReplayError is the error of an attempt whose request net/http set about
+// sending again, within that one attempt, more often than the attempt's
+// bound allows: at most once for a request whose method is not idempotent
+// (a POST or PATCH without an Idempotency-Key header), at most twice for
+// any other. The send over the bound was stopped before any byte of it was
+// written.
 //
-// It happens when a server answers a request with an HTTP/2 stream reset
-// of type PROTOCOL_ERROR and closes the connection (nginx's "return 444"
-// does): net/http's HTTP/2 transport treats that reset as safe to replay,
-// for any method, and replays on new connections until the attempt ends
-// (golang/go#52459). The replay was stopped before it was sent.
+// net/http resends a request within one RoundTrip after some connection
+// failures. One of them has no end: its HTTP/2 transport treats a stream
+// the server reset with PROTOCOL_ERROR as safe to replay, for any method,
+// and replays it on new connections until the attempt ends
+// (golang/go#52459); nginx's "return 444" over HTTP/2 is such a reset. The
+// others are a GOAWAY that crossed the request, or an idempotent request
+// on a kept-alive connection that failed; a resend on the same HTTP/2
+// connection (after the server refused the stream, which it then never
+// processed) does not count.
 //
-// Retryable classifies it as a reset: an idempotent request is retried, a
-// POST is returned, since the server may have processed it. It is never a
-// timeout.
+// [Retryable] classifies it as a reset: an idempotent request is retried,
+// a POST is returned, since the server may have processed it. It is never
+// a timeout.
 type ReplayError struct {
 	// Method is the request's method.
 	Method string
 	// Sends is how many times the attempt's request was written to a
-	// connection before the replay was stopped.
+	// connection before the send that was stopped.
 	Sends int
 }
 
-// Error says what the server did and what was stopped. It has no package
+// Error says what net/http did and that it was stopped. It has no package
 // prefix: retry returns it inside an [*Error], which gives one.
 func (e *ReplayError) Error() string {
 	times := strconv.Itoa(e.Sends) + " times"
@@ -46,9 +52,9 @@ func (e *ReplayError) Error() string {
 	case 2:
 		times = "twice"
 	}
-	return "the server reset the " + e.Method + " or closed the connection after it was sent " + times +
-		" (an HTTP/2 PROTOCOL_ERROR reset does); net/http began replaying it on a new connection" +
-		" and was stopped before sending it again"
+	return "net/http began to send the " + e.Method + " again within one attempt, after sending it " + times +
+		" (it resends after some connection failures, and without end after an HTTP/2 PROTOCOL_ERROR reset);" +
+		" stopped before it was written"
 }
 
 // sendGuard bounds how often one attempt's request reaches the wire. It is
@@ -67,26 +73,41 @@ func (e *ReplayError) Error() string {
 //     seen there, and nothing is written;
 //   - also closes the connection when it is not HTTP/2. An HTTP/1
 //     connection carries one request at a time, so it is this attempt's to
-//     close, and a closed connection writes no byte: net/http's write fails
-//     with nothing written, and its retry loop, which checks the context
-//     first, returns. An HTTP/2 connection may carry other requests' streams
-//     and is left open. Over TLS, the negotiated protocol tells the two
-//     apart; a cleartext connection is taken to be HTTP/1, so over
-//     cleartext HTTP/2 (h2c, which a client must enable), a stopped replay
-//     also fails the streams that share its connection.
+//     close, and a closed connection writes no byte of the request (a TLS
+//     connection sends its close_notify alert): net/http's write fails with
+//     nothing written, and its retry loop, which checks the context first,
+//     returns. An HTTP/2 connection may carry other requests' streams and is
+//     left open. The TLS handshake's negotiated protocol tells the two
+//     apart. A connection that does not show it (cleartext, or a dialer's
+//     wrapper without ConnectionState) is taken to be HTTP/1, so over such
+//     an HTTP/2 connection (h2c, which a client must enable), a stopped
+//     replay also fails the streams that share it.
 //
-// The count is of sends, not of connections: a request net/http moves to
-// another connection before writing it (an HTTP/2 connection that had
-// become unusable, a stale HTTP/1 connection whose write failed at once)
-// has not reached the server. WroteHeaders is called after the headers are
-// handed to the connection, a little before they are flushed on HTTP/1, so
-// the count errs on the side of a send.
+// What counts is a send that may have reached the server:
+//   - not a connection: a request net/http moves to another connection
+//     before writing it (an HTTP/2 connection that had become unusable) has
+//     not reached the server, and WroteHeaders was never called for it;
+//   - not a send over HTTP/1 over TLS of a request that net/http's HTTP/1
+//     transport never resends once written (any but GET, HEAD, OPTIONS and
+//     TRACE without an Idempotency-Key): when it resends one, nothing of it
+//     was written. WroteHeaders comes before the headers are flushed there,
+//     so it cannot tell. Over cleartext, which may be h2c, the send counts;
+//   - not a send followed by a resend on the same HTTP/2 connection: net/http
+//     resends there only after the server refused the stream
+//     (REFUSED_STREAM: not processed, RFC 9113 section 8.7); a PROTOCOL_ERROR
+//     reset or a GOAWAY retires the connection first.
 //
 // Every send is counted before the next GotConn: net/http returns from a
 // failed send only after the goroutine writing it has finished (HTTP/1's
 // mapRoundTripError waits for the write loop; HTTP/2's RoundTrip waits for
-// the stream's writer after a reset), and a replay starts only after that
+// the stream's writer after a reset), and a resend starts only after that
 // return.
+//
+// Guards nest when retry layers do (an executor around a retry loop, or
+// one retry middleware over another): the innermost guard, the one around
+// the attempts that reach the base, is the one that counts; an outer guard
+// stands aside while an inner one runs, so that it does not take the inner
+// layer's retries for resends.
 type sendGuard struct {
 	body.Wrapper // releases the context when the response body ends
 
@@ -95,12 +116,27 @@ type sendGuard struct {
 	cancel context.CancelCauseFunc
 	method string
 	limit  int32
+	// h1Safe says that net/http's HTTP/1 transport never resends the
+	// request once written.
+	h1Safe bool
+	outer  *sendGuard // the guard of the enclosing retry layer, if any
 
+	inner   atomic.Int32 // guards of inner retry layers now running
 	sends   atomic.Int32
+	exempt  atomic.Bool // the current connection's send does not count
 	stopped atomic.Bool
+	ended   atomic.Bool
+
+	// Only GotConn, which net/http calls on the attempt's goroutine one
+	// send after another, uses these.
+	lastConn  net.Conn
+	lastSends int32
 }
 
 var _ body.Watcher = (*sendGuard)(nil)
+
+// guardKey is the context key of the innermost sendGuard.
+type guardKey struct{}
 
 // guardSends returns ctx, the context of an attempt of req, with a
 // sendGuard on it, and the guard. The caller sends the attempt with the
@@ -110,38 +146,78 @@ func guardSends(ctx context.Context, req *http.Request) (context.Context, *sendG
 	if g.method == "" {
 		g.method = http.MethodGet
 	}
-	if idempotent(req.Method) || hasIdempotencyKey(req.Header) {
+	key := hasIdempotencyKey(req.Header)
+	if idempotent(req.Method) || key {
 		g.limit = 2
+	}
+	switch g.method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+	default:
+		g.h1Safe = !key
+	}
+	if outer, ok := ctx.Value(guardKey{}).(*sendGuard); ok {
+		g.outer = outer
+		outer.inner.Add(1)
 	}
 	g.trace.GotConn = g.gotConn
 	g.trace.WroteHeaders = g.wroteHeaders
 	g.ctx, g.cancel = context.WithCancelCause(ctx)
-	return httptrace.WithClientTrace(g.ctx, &g.trace), g
+	ctx = httptrace.WithClientTrace(g.ctx, &g.trace)
+	return context.WithValue(ctx, guardKey{}, g), g
 }
 
-func (g *sendGuard) wroteHeaders() { g.sends.Add(1) }
+func (g *sendGuard) wroteHeaders() {
+	if g.inner.Load() == 0 && !g.exempt.Load() {
+		g.sends.Add(1)
+	}
+}
 
 func (g *sendGuard) gotConn(info httptrace.GotConnInfo) {
+	if g.inner.Load() > 0 {
+		return
+	}
 	sends := g.sends.Load()
+	if info.Reused && sends > g.lastSends && sameConn(info.Conn, g.lastConn) {
+		sends = g.sends.Add(-1) // the server refused the last send's stream
+	}
+	g.lastConn, g.lastSends = info.Conn, sends
+	h2 := http2Conn(info.Conn)
+	g.exempt.Store(g.h1Safe && !h2 && tlsConn(info.Conn))
 	if sends < g.limit {
 		return
 	}
 	g.stopped.Store(true)
 	g.cancel(&ReplayError{Method: g.method, Sends: int(sends)})
-	if info.Conn != nil && !http2Conn(info.Conn) {
+	if info.Conn != nil && !h2 {
 		_ = info.Conn.Close()
 	}
 }
 
+// sameConn reports whether a and b are the same connection. Connections of
+// a type that cannot be compared are taken to be different.
+func sameConn(a, b net.Conn) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	ta := reflect.TypeOf(a)
+	return ta == reflect.TypeOf(b) && ta.Comparable() && a == b
+}
+
+// tlsConn reports whether conn shows its TLS handshake's state.
+func tlsConn(conn net.Conn) bool {
+	_, ok := conn.(interface{ ConnectionState() tls.ConnectionState })
+	return ok
+}
+
 // http2Conn reports whether conn negotiated HTTP/2 in its TLS handshake.
 // A conn that is not TLS, or wraps TLS without saying so, reports false.
-func http2Conn(conn any) bool {
+func http2Conn(conn net.Conn) bool {
 	tc, ok := conn.(interface{ ConnectionState() tls.ConnectionState })
 	return ok && tc.ConnectionState().NegotiatedProtocol == "h2"
 }
 
 // settle ends the guard with the attempt's outcome. When the guard stopped
-// a replay, the error is the *ReplayError, whatever net/http made of the
+// a resend, the error is the *ReplayError, whatever net/http made of the
 // cancelled context or the closed connection. The attempt's context is
 // released at once on an error, and otherwise when resp's body ends: the
 // caller reads the body under it.
@@ -153,7 +229,7 @@ func (g *sendGuard) settle(resp *http.Response, err error) (*http.Response, erro
 				err = re
 			}
 		}
-		g.cancel(nil)
+		g.OnEnd()
 		return resp, err
 	}
 	g.Watch(resp, g)
@@ -163,5 +239,14 @@ func (g *sendGuard) settle(resp *http.Response, err error) (*http.Response, erro
 // OnRead passes the body's bytes and errors through.
 func (g *sendGuard) OnRead(_ []byte, err error) error { return err }
 
-// OnEnd releases the attempt's context.
-func (g *sendGuard) OnEnd() { g.cancel(nil) }
+// OnEnd releases the attempt's context and hands the count back to the
+// enclosing guard, once.
+func (g *sendGuard) OnEnd() {
+	if g.ended.Swap(true) {
+		return
+	}
+	g.cancel(nil)
+	if g.outer != nil {
+		g.outer.inner.Add(-1)
+	}
+}

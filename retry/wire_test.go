@@ -3,17 +3,22 @@ package retry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/failsafe-go/failsafe-go/circuitbreaker"
 	"github.com/failsafe-go/failsafe-go/hedgepolicy"
+	fstimeout "github.com/failsafe-go/failsafe-go/timeout"
 	"golang.org/x/net/http2"
 
 	"github.com/roundtrip-go/roundtrip/middleware/middlewaretest"
@@ -76,7 +81,7 @@ func checkReplayError(t *testing.T, err error) {
 		t.Fatalf("error %v (%T); want a *ReplayError", err, err)
 	}
 	checkNotTimeout(t, err)
-	for _, want := range []string{"retry: ", "reset", "replaying"} {
+	for _, want := range []string{"retry: ", "again", "PROTOCOL_ERROR", "stopped"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
@@ -216,26 +221,34 @@ func TestReplayBoundUnderHedging(t *testing.T) {
 	}
 }
 
-// replayingBase imitates net/http's HTTP/1 transport replaying a request:
-// it reports a connection, sends, and reports conn again, sends times in
-// all. It records whether the last connection could still be written to.
+// replayingBase imitates net/http resending a request within one
+// RoundTrip: for each of sends, it reports a connection, then writes the
+// request unless the context is done by then. Each send has a connection of
+// its own, or, with sameConn, all share the first (net/http's resend after
+// an HTTP/2 REFUSED_STREAM). It records whether the last connection could
+// still be written to after the guard had seen it.
 type replayingBase struct {
-	conn       net.Conn
-	sends      int
+	conns      []net.Conn
+	sameConn   bool
 	lastWrites bool
 }
 
 func (b *replayingBase) RoundTrip(r *http.Request) (*http.Response, error) {
 	trace := httptrace.ContextClientTrace(r.Context())
-	for i := 0; i < b.sends; i++ {
-		trace.GotConn(httptrace.GotConnInfo{Conn: b.conn, Reused: i > 0})
+	var conn net.Conn
+	for i := range b.conns {
+		conn = b.conns[i]
+		if b.sameConn {
+			conn = b.conns[0]
+		}
+		trace.GotConn(httptrace.GotConnInfo{Conn: conn, Reused: i > 0})
 		if r.Context().Err() != nil {
 			break // net/http's retry loop checks the context first
 		}
 		trace.WroteHeaders()
 	}
-	_ = b.conn.SetWriteDeadline(time.Now().Add(time.Second))
-	_, err := b.conn.Write([]byte("x"))
+	_ = conn.SetWriteDeadline(time.Now().Add(time.Second))
+	_, err := conn.Write([]byte("x"))
 	b.lastWrites = err == nil
 	if err := r.Context().Err(); err != nil {
 		return nil, err
@@ -243,31 +256,44 @@ func (b *replayingBase) RoundTrip(r *http.Request) (*http.Response, error) {
 	return nil, io.ErrUnexpectedEOF
 }
 
-// TestReplayGuardClosesHTTP1Connection checks how a replay is stopped on a
+// pipeConns returns n connections whose far ends discard what they get,
+// all closed when t ends.
+func pipeConns(t *testing.T, n int) []net.Conn {
+	conns := make([]net.Conn, n)
+	for i := range conns {
+		client, server := net.Pipe()
+		t.Cleanup(func() { client.Close(); server.Close() })
+		go io.Copy(io.Discard, server) //nolint:errcheck // drains until closed
+		conns[i] = client
+	}
+	return conns
+}
+
+// TestReplayGuardClosesHTTP1Connection checks how a resend is stopped on a
 // connection that is not HTTP/2: the attempt's context is cancelled and
-// the connection closed, so that not a byte of the replay can be written,
-// whatever net/http's select picks.
+// the connection closed, so that not a byte of it can be written, whatever
+// net/http's select picks. Resends on the same connection (after a refused
+// stream) do not count.
 func TestReplayGuardClosesHTTP1Connection(t *testing.T) {
 	for _, c := range []struct {
-		method string
-		sends  int // the sends net/http attempts
-		stops  bool
+		method   string
+		sends    int // the sends net/http attempts
+		sameConn bool
+		stops    bool
 	}{
-		{"POST", 1, false},
-		{"POST", 2, true},
-		{"GET", 2, false},
-		{"GET", 3, true},
+		{"POST", 1, false, false},
+		{"POST", 2, false, true},
+		{"GET", 2, false, false},
+		{"GET", 3, false, true},
+		{"POST", 3, true, false},
 	} {
-		t.Run(c.method, func(t *testing.T) {
-			client, server := net.Pipe()
-			t.Cleanup(func() { client.Close(); server.Close() })
-			go io.Copy(io.Discard, server) //nolint:errcheck // drains until closed
-			base := &replayingBase{conn: client, sends: c.sends}
+		t.Run(fmt.Sprintf("%s/%d/same=%v", c.method, c.sends, c.sameConn), func(t *testing.T) {
+			base := &replayingBase{conns: pipeConns(t, c.sends), sameConn: c.sameConn}
 			req, _ := http.NewRequest(c.method, "http://127.0.0.1/", nil)
 			_, err := New(opts(WithMaxRetries(0))...)(base).RoundTrip(req)
 			var re *ReplayError
 			if got := errors.As(err, &re); got != c.stops {
-				t.Fatalf("%d sends of a %s: error %v; want a *ReplayError: %v", c.sends, c.method, err, c.stops)
+				t.Fatalf("error %v; want a *ReplayError: %v", err, c.stops)
 			}
 			if base.lastWrites == c.stops {
 				t.Errorf("connection writable after the guard: %v; want %v", base.lastWrites, !c.stops)
@@ -301,5 +327,171 @@ func TestReplayGuardKeepsCallerTrace(t *testing.T) {
 	}
 	if got.Load() != 1 || wrote.Load() != 1 {
 		t.Errorf("caller's trace saw %d GotConn and %d WroteHeaders; want 1 and 1", got.Load(), wrote.Load())
+	}
+}
+
+// TestReplayGuardNests checks that a retry layer around another (a
+// failsafe-go executor around retry's loop, or two retry middlewares) does
+// not take the inner layer's retries for resends: only the innermost guard
+// counts.
+func TestReplayGuardNests(t *testing.T) {
+	stacks := map[string]func() func(http.RoundTripper) http.RoundTripper{
+		"timeout around retry": func() func(http.RoundTripper) http.RoundTripper {
+			return Failsafe(fstimeout.New[*http.Response](10*time.Second), NewPolicy(opts(WithMaxRetries(3))...))
+		},
+		"breaker around retry": func() func(http.RoundTripper) http.RoundTripper {
+			cb := circuitbreaker.NewBuilder[*http.Response]().WithFailureThreshold(1000).Build()
+			return Failsafe(cb, NewPolicy(opts(WithMaxRetries(3))...))
+		},
+		"retry around retry": func() func(http.RoundTripper) http.RoundTripper {
+			return func(next http.RoundTripper) http.RoundTripper {
+				return New(opts(WithMaxRetries(1))...)(New(opts(WithMaxRetries(3))...)(next))
+			}
+		},
+	}
+	for name, stack := range stacks {
+		t.Run(name, func(t *testing.T) {
+			var hits atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if hits.Add(1) < 4 {
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+				io.WriteString(w, "ok")
+			}))
+			t.Cleanup(srv.Close)
+			req, _ := http.NewRequest("GET", srv.URL, nil)
+			resp, err := stack()(newClientTransport(t)).RoundTrip(req)
+			if err != nil {
+				t.Fatalf("after %d requests: %v", hits.Load(), err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || hits.Load() != 4 {
+				t.Errorf("status %d after %d requests; want 200 after 4", resp.StatusCode, hits.Load())
+			}
+		})
+	}
+
+	// Over the reset server, the inner loop's attempts are each bounded.
+	srv := middlewaretest.NewResetServer()
+	t.Cleanup(srv.Close)
+	base := srv.Client().Transport.(*http.Transport)
+	t.Cleanup(base.CloseIdleConnections)
+	var attempts atomic.Int32
+	rt := Failsafe(fstimeout.New[*http.Response](10*time.Second), NewPolicy(opts(WithMaxRetries(2))...))(countAttempts(base, &attempts))
+	_, err := rt.RoundTrip(wireCases[0].request(t, srv.URL))
+	checkReplayError(t, err)
+	if n, sends := int(attempts.Load()), srv.Sends("GET"); n != 3 || sends != 2*n {
+		t.Errorf("%d attempts, %d GETs received; want 3 and 6", n, sends)
+	}
+}
+
+// newRefusingServer starts an HTTP/2 server that refuses the first stream
+// with REFUSED_STREAM (RFC 9113 section 8.7: not processed) and answers 204
+// to every later one, on the same connection. heads counts the requests it
+// received, answered those it answered.
+func newRefusingServer(t *testing.T) (srv *middlewaretest.HTTP2Server, heads, answered *atomic.Int32) {
+	heads, answered = new(atomic.Int32), new(atomic.Int32)
+	srv = middlewaretest.NewHTTP2Server(func(fr *http2.Framer, f *http2.MetaHeadersFrame) bool {
+		if heads.Add(1) == 1 {
+			return fr.WriteRSTStream(f.StreamID, http2.ErrCodeRefusedStream) == nil
+		}
+		answered.Add(1)
+		return fr.WriteHeaders(http2.HeadersFrameParam{
+			StreamID: f.StreamID, BlockFragment: middlewaretest.StatusBlock(http.StatusNoContent), EndHeaders: true, EndStream: true,
+		}) == nil
+	})
+	t.Cleanup(srv.Close)
+	return srv, heads, answered
+}
+
+// TestReplayGuardLetsRefusedStreamResend checks that net/http's resend of
+// a POST whose stream the server refused, on the same connection, is not
+// stopped: the server never processed the refused one.
+func TestReplayGuardLetsRefusedStreamResend(t *testing.T) {
+	srv, heads, answered := newRefusingServer(t)
+	base := srv.Client().Transport.(*http.Transport)
+	t.Cleanup(base.CloseIdleConnections)
+	req, _ := http.NewRequest("POST", srv.URL, strings.NewReader("order"))
+	resp, err := New(opts(WithMaxRetries(0))...)(base).RoundTrip(req)
+	if err != nil {
+		t.Fatalf("a POST the server refused once: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent || heads.Load() != 2 || answered.Load() != 1 {
+		t.Errorf("status %d, %d requests received, %d answered; want 204, 2 and 1", resp.StatusCode, heads.Load(), answered.Load())
+	}
+}
+
+// failingWrites is a connection whose writes fail at once, with nothing
+// written, once fail is set: a connection the peer has reset.
+type failingWrites struct {
+	net.Conn
+	fail *atomic.Bool
+}
+
+func (c *failingWrites) Write(p []byte) (int, error) {
+	if c.fail.Load() {
+		return 0, syscall.ECONNRESET
+	}
+	return c.Conn.Write(p)
+}
+
+// TestReplayGuardLetsHTTP1ResendUnwritten checks that net/http's resend of
+// a POST whose write failed with nothing written, on a kept-alive HTTP/1
+// connection over TLS, goes through: net/http's HTTP/1 transport resends a
+// POST only then, so that send never reached the server.
+func TestReplayGuardLetsHTTP1ResendUnwritten(t *testing.T) {
+	var posts atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" {
+			posts.Add(1)
+		}
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	var (
+		mu    sync.Mutex
+		fails []*atomic.Bool
+	)
+	base := srv.Client().Transport.(*http.Transport).Clone()
+	t.Cleanup(base.CloseIdleConnections)
+	var d net.Dialer
+	base.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		f := new(atomic.Bool)
+		mu.Lock()
+		fails = append(fails, f)
+		mu.Unlock()
+		return &failingWrites{Conn: c, fail: f}, nil
+	}
+	rt := New(opts(WithMaxRetries(0))...)(base)
+	// One request leaves a kept-alive connection in the pool; then the peer
+	// "resets" it.
+	req, _ := http.NewRequest("GET", srv.URL, nil)
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	mu.Lock()
+	for _, f := range fails {
+		f.Store(true)
+	}
+	mu.Unlock()
+
+	req, _ = http.NewRequest("POST", srv.URL, strings.NewReader("order"))
+	resp, err = rt.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("a POST net/http resent with nothing written: %v", err)
+	}
+	resp.Body.Close()
+	if posts.Load() != 1 {
+		t.Errorf("server received %d POSTs; want 1", posts.Load())
 	}
 }

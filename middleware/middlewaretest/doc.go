@@ -1,5 +1,5 @@
 // Package middlewaretest helps unit-test and benchmark a middleware on its
-// own, with no network (but for ResetServer):
+// own, with no network (but for the HTTP/2 servers):
 //
 //   - [Transport] is a scripted [http.RoundTripper] that answers from a
 //     list of [Reply] values and records every request it received;
@@ -13,10 +13,12 @@
 //     [github.com/roundtrip-go/roundtrip/middleware], including that
 //     whatever it holds per request lives until the response body is
 //     closed, and no longer;
-//   - [ResetServer] is the exception to "no network": a loopback HTTP/2
-//     server that resets every stream with PROTOCOL_ERROR and counts the
-//     requests that reach it, to check what a stack puts on the wire when
-//     net/http starts replaying;
+//   - [NewHTTP2Server] and [ResetServer] are the exception to "no
+//     network": loopback HTTP/2 servers that answer at the frame level,
+//     for faults a real server does not make on demand (a reset stream, a
+//     refused one, a GOAWAY). ResetServer resets every stream with
+//     PROTOCOL_ERROR and counts the requests that reach it, to check what a
+//     stack puts on the wire when net/http starts replaying;
 //   - [Static] is the cheapest possible base transport, a fixed answer from
 //     memory, and [Benchmark] runs a RoundTripper over it in a benchmark
 //     loop, so that what is measured is the middleware alone.
