@@ -111,7 +111,10 @@
 // connection, fails instead; a resend on the same HTTP/2 connection (after
 // the server refused the stream, which it then never processed) and the
 // resend of a POST over HTTP/1 on TLS (which net/http makes only when
-// nothing was written) go through.
+// nothing was written) go through. A request that a middleware below
+// retry sends with the attempt's context (a token fetched on the way, say)
+// shares the attempt's trace, so its sends count toward the attempt's
+// bound too: give such a request a context of its own.
 //
 // # Cost
 //

@@ -9,6 +9,7 @@ import (
 	"net/http/httptrace"
 	"reflect"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/roundtrip-go/roundtrip/internal/body"
@@ -26,10 +27,12 @@ import (
 // the server reset with PROTOCOL_ERROR as safe to replay, for any method,
 // and replays it on new connections until the attempt ends
 // (golang/go#52459); nginx's "return 444" over HTTP/2 is such a reset. The
-// others are a GOAWAY that crossed the request, or an idempotent request
-// on a kept-alive connection that failed; a resend on the same HTTP/2
-// connection (after the server refused the stream, which it then never
-// processed) does not count.
+// others are a GOAWAY that crossed the request, an idempotent request on a
+// kept-alive connection that failed, and a request whose write failed at
+// once with nothing written (counted over cleartext, where HTTP/1 and h2c
+// cannot be told apart); a resend on the same HTTP/2 connection (after the
+// server refused the stream, which it then never processed) does not
+// count.
 //
 // [Retryable] classifies it as a reset: an idempotent request is retried,
 // a POST is returned, since the server may have processed it. It is never
@@ -37,8 +40,8 @@ import (
 type ReplayError struct {
 	// Method is the request's method.
 	Method string
-	// Sends is how many times the attempt's request was written to a
-	// connection before the send that was stopped.
+	// Sends is how many of the attempt's sends before the one stopped may
+	// have reached the server (the sends the bound counts).
 	Sends int
 }
 
@@ -52,7 +55,7 @@ func (e *ReplayError) Error() string {
 	case 2:
 		times = "twice"
 	}
-	return "net/http began to send the " + e.Method + " again within one attempt, after sending it " + times +
+	return "net/http began to send the " + e.Method + " again within one attempt, after it may have reached the server " + times +
 		" (it resends after some connection failures, and without end after an HTTP/2 PROTOCOL_ERROR reset);" +
 		" stopped before it was written"
 }
@@ -89,8 +92,8 @@ func (e *ReplayError) Error() string {
 //     not reached the server, and WroteHeaders was never called for it;
 //   - not a send over HTTP/1 over TLS of a request that net/http's HTTP/1
 //     transport never resends once written (any but GET, HEAD, OPTIONS and
-//     TRACE without an Idempotency-Key): when it resends one, nothing of it
-//     was written. WroteHeaders comes before the headers are flushed there,
+//     TRACE, with no Idempotency-Key header, even an empty one): when it
+//     resends one, nothing of it was written. WroteHeaders comes before the headers are flushed there,
 //     so it cannot tell. Over cleartext, which may be h2c, the send counts;
 //   - not a send followed by a resend on the same HTTP/2 connection: net/http
 //     resends there only after the server refused the stream
@@ -103,11 +106,17 @@ func (e *ReplayError) Error() string {
 // the stream's writer after a reset), and a resend starts only after that
 // return.
 //
+// The trace sees every request made with the attempt's context, so a
+// request that a middleware below sends of its own with it counts too;
+// GotConn's state is locked for when such a request runs concurrently.
+//
 // Guards nest when retry layers do (an executor around a retry loop, or
 // one retry middleware over another): the innermost guard, the one around
 // the attempts that reach the base, is the one that counts; an outer guard
 // stands aside while an inner one runs, so that it does not take the inner
-// layer's retries for resends.
+// layer's retries for resends. An inner guard is one for the same method
+// and URL: a request of its own that a middleware below makes through a
+// retry-wrapped client does not set the outer guard aside.
 type sendGuard struct {
 	body.Wrapper // releases the context when the response body ends
 
@@ -119,7 +128,8 @@ type sendGuard struct {
 	// h1Safe says that net/http's HTTP/1 transport never resends the
 	// request once written.
 	h1Safe bool
-	outer  *sendGuard // the guard of the enclosing retry layer, if any
+	req    *http.Request // the attempt's request, to tell nested layers of it
+	outer  *sendGuard    // the guard of the enclosing retry layer, if any
 
 	inner   atomic.Int32 // guards of inner retry layers now running
 	sends   atomic.Int32
@@ -127,8 +137,10 @@ type sendGuard struct {
 	stopped atomic.Bool
 	ended   atomic.Bool
 
-	// Only GotConn, which net/http calls on the attempt's goroutine one
-	// send after another, uses these.
+	// GotConn's own. net/http calls it one send after another on the
+	// attempt's goroutine, but a middleware below may send a request of its
+	// own with the attempt's context, concurrently.
+	mu        sync.Mutex
 	lastConn  net.Conn
 	lastSends int32
 }
@@ -142,20 +154,22 @@ type guardKey struct{}
 // sendGuard on it, and the guard. The caller sends the attempt with the
 // returned context and passes the outcome to [sendGuard.settle].
 func guardSends(ctx context.Context, req *http.Request) (context.Context, *sendGuard) {
-	g := &sendGuard{method: req.Method, limit: 1}
+	g := &sendGuard{method: req.Method, limit: 1, req: req}
 	if g.method == "" {
 		g.method = http.MethodGet
 	}
-	key := hasIdempotencyKey(req.Header)
-	if idempotent(req.Method) || key {
+	if idempotent(req.Method) || hasIdempotencyKey(req.Header) {
 		g.limit = 2
 	}
 	switch g.method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
 	default:
-		g.h1Safe = !key
+		// net/http's isReplayable: the key's presence, even with no value.
+		_, key := req.Header["Idempotency-Key"]
+		_, xkey := req.Header["X-Idempotency-Key"]
+		g.h1Safe = !key && !xkey
 	}
-	if outer, ok := ctx.Value(guardKey{}).(*sendGuard); ok {
+	if outer, ok := ctx.Value(guardKey{}).(*sendGuard); ok && sameRequest(outer.req, req) {
 		g.outer = outer
 		outer.inner.Add(1)
 	}
@@ -176,13 +190,15 @@ func (g *sendGuard) gotConn(info httptrace.GotConnInfo) {
 	if g.inner.Load() > 0 {
 		return
 	}
+	g.mu.Lock()
 	sends := g.sends.Load()
 	if info.Reused && sends > g.lastSends && sameConn(info.Conn, g.lastConn) {
 		sends = g.sends.Add(-1) // the server refused the last send's stream
 	}
 	g.lastConn, g.lastSends = info.Conn, sends
+	g.mu.Unlock()
 	h2 := http2Conn(info.Conn)
-	g.exempt.Store(g.h1Safe && !h2 && tlsConn(info.Conn))
+	g.exempt.Store(g.h1Safe && http1TLS(info.Conn))
 	if sends < g.limit {
 		return
 	}
@@ -203,14 +219,30 @@ func sameConn(a, b net.Conn) bool {
 	return ta == reflect.TypeOf(b) && ta.Comparable() && a == b
 }
 
-// tlsConn reports whether conn shows its TLS handshake's state.
-func tlsConn(conn net.Conn) bool {
-	_, ok := conn.(interface{ ConnectionState() tls.ConnectionState })
-	return ok
+// http1TLS reports whether conn is certainly HTTP/1: a *tls.Conn that did
+// not negotiate HTTP/2, which is how net/http's Transport chooses. A
+// dialer's wrapper may carry HTTP/2 without negotiating it, so it does not
+// count.
+func http1TLS(conn net.Conn) bool {
+	tc, ok := conn.(*tls.Conn)
+	return ok && tc.ConnectionState().NegotiatedProtocol != "h2"
 }
 
-// http2Conn reports whether conn negotiated HTTP/2 in its TLS handshake.
-// A conn that is not TLS, or wraps TLS without saying so, reports false.
+// sameRequest reports whether b, the request of an inner retry layer, is
+// a of an outer one passed down: the same method and URL. A request a
+// middleware below makes of its own (a token, say) is not.
+func sameRequest(a, b *http.Request) bool {
+	if a.Method != b.Method {
+		return false
+	}
+	u, v := a.URL, b.URL
+	return u == v || u != nil && v != nil &&
+		u.Scheme == v.Scheme && u.Host == v.Host && u.Path == v.Path && u.RawQuery == v.RawQuery
+}
+
+// http2Conn reports whether conn negotiated HTTP/2 in its TLS handshake,
+// by its own word: a connection that may be HTTP/2 is not closed. A conn
+// that is not TLS, or wraps TLS without saying so, reports false.
 func http2Conn(conn net.Conn) bool {
 	tc, ok := conn.(interface{ ConnectionState() tls.ConnectionState })
 	return ok && tc.ConnectionState().NegotiatedProtocol == "h2"

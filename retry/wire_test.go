@@ -495,3 +495,97 @@ func TestReplayGuardLetsHTTP1ResendUnwritten(t *testing.T) {
 		t.Errorf("server received %d POSTs; want 1", posts.Load())
 	}
 }
+
+// TestReplayGuardNilIdempotencyKey checks a POST whose Idempotency-Key is
+// present with no value: net/http's HTTP/1 transport takes it as
+// replayable and resends it after it was written, so those sends count,
+// and a processed POST is not sent a second time within the attempt.
+func TestReplayGuardNilIdempotencyKey(t *testing.T) {
+	var posts atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" {
+			io.Copy(io.Discard, r.Body)
+			if posts.Add(1) == 1 {
+				// Processed, then the connection drops before the answer.
+				if c, _, err := w.(http.Hijacker).Hijack(); err == nil {
+					c.Close()
+				}
+				return
+			}
+		}
+		io.WriteString(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	base := srv.Client().Transport.(*http.Transport).Clone()
+	t.Cleanup(base.CloseIdleConnections)
+	rt := New(opts(WithMaxRetries(0))...)(base)
+	req, _ := http.NewRequest("GET", srv.URL, nil) // a kept-alive connection to resend on
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+
+	req, _ = http.NewRequest("POST", srv.URL, strings.NewReader("order"))
+	req.Header["Idempotency-Key"] = nil
+	resp, err = rt.RoundTrip(req)
+	if err == nil {
+		resp.Body.Close()
+	}
+	if n := posts.Load(); n != 1 {
+		t.Errorf("server received the POST %d times in one attempt (error %v); want 1", n, err)
+	}
+}
+
+// TestReplayGuardSideRequests checks requests that a middleware below
+// retry makes with the attempt's context: one through a retry-wrapped
+// client (a token, say) is not a nested layer of the attempt's request, so
+// the attempt stays bounded while its body is open; one made concurrently
+// does not race with the attempt's own.
+func TestReplayGuardSideRequests(t *testing.T) {
+	side := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "t") }))
+	t.Cleanup(side.Close)
+	sideClient := &http.Client{Transport: New(opts(WithMaxRetries(0))...)(newClientTransport(t))}
+	srv := middlewaretest.NewResetServer()
+	t.Cleanup(srv.Close)
+	base := srv.Client().Transport.(*http.Transport)
+	t.Cleanup(base.CloseIdleConnections)
+	token := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		tr, _ := http.NewRequestWithContext(r.Context(), "GET", side.URL, nil)
+		tok, err := sideClient.Do(tr)
+		if err != nil {
+			return nil, err
+		}
+		defer tok.Body.Close()
+		return base.RoundTrip(r)
+	})
+	req := wireCases[0].request(t, srv.URL)
+	_, err := New(opts(WithMaxRetries(0))...)(token).RoundTrip(req)
+	checkReplayError(t, err)
+	if n := srv.Sends("GET"); n > 2 {
+		t.Errorf("server received the GET %d times in one attempt; want at most 2", n)
+	}
+
+	// Concurrently: the attempt's trace sees both requests at once.
+	mirror := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			sr, _ := http.NewRequestWithContext(r.Context(), "GET", side.URL+"/shadow", nil)
+			if resp, err := sideClient.Transport.RoundTrip(sr); err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}()
+		defer func() { <-done }()
+		return newClientTransport(t).RoundTrip(r)
+	})
+	for range 10 {
+		req, _ := http.NewRequest("GET", side.URL, nil)
+		if resp, err := New(opts(WithMaxRetries(0))...)(mirror).RoundTrip(req); err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}
+}
