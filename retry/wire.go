@@ -93,8 +93,9 @@ func (e *ReplayError) Error() string {
 //   - not a send over HTTP/1 over TLS of a request that net/http's HTTP/1
 //     transport never resends once written (any but GET, HEAD, OPTIONS and
 //     TRACE, with no Idempotency-Key header, even an empty one): when it
-//     resends one, nothing of it was written. WroteHeaders comes before the headers are flushed there,
-//     so it cannot tell. Over cleartext, which may be h2c, the send counts;
+//     resends one, nothing of it was written. WroteHeaders comes before
+//     the headers are flushed there, so it cannot tell. Over cleartext,
+//     which may be h2c, the send counts;
 //   - not a send followed by a resend on the same HTTP/2 connection: net/http
 //     resends there only after the server refused the stream
 //     (REFUSED_STREAM: not processed, RFC 9113 section 8.7); a PROTOCOL_ERROR
