@@ -230,8 +230,8 @@ func http1TLS(conn net.Conn) bool {
 }
 
 // sameRequest reports whether b, the request of an inner retry layer, is
-// a of an outer one passed down: the same method and URL. A request a
-// middleware below makes of its own (a token, say) is not.
+// a, the outer layer's request, passed down: the same method and URL. A
+// request that a middleware below makes of its own (a token, say) is not.
 func sameRequest(a, b *http.Request) bool {
 	if a.Method != b.Method {
 		return false
