@@ -83,14 +83,15 @@
 // # What the server sees
 //
 // Each attempt reaches the server at most once when its method is not
-// idempotent (a POST or PATCH without an Idempotency-Key header), and at
-// most twice otherwise, so that the attempts retry counts are the requests
-// the server receives, give or take net/http's resend of an idempotent
-// request after a kept-alive connection failed. net/http alone does not
-// keep to that: its HTTP/2 transport replays any request whose stream the
-// server reset with PROTOCOL_ERROR, on new connections, until the attempt
-// ends (golang/go#52459); nginx's "return 444" over HTTP/2 set off
-// hundreds of replays of one POST within one attempt. Every attempt
+// idempotent (a POST or PATCH without an Idempotency-Key or
+// X-Idempotency-Key header), and at most twice otherwise, so that the
+// attempts retry counts are the requests the server receives, give or take
+// net/http's resend of an idempotent request after a kept-alive connection
+// failed. net/http alone does not keep to that: its HTTP/2 transport
+// replays any request whose stream the server reset with PROTOCOL_ERROR,
+// on new connections, until the attempt ends (golang/go#52459); nginx's
+// "return 444" over HTTP/2 set off hundreds of replays of one POST within
+// one attempt. Every attempt
 // carries a [net/http/httptrace.ClientTrace] that counts the request's
 // sends and stops a send over the bound before any byte of the request is
 // written (the server may still see the new connection); the attempt then

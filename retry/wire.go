@@ -18,8 +18,8 @@ import (
 // ReplayError is the error of an attempt whose request net/http set about
 // sending again, within that one attempt, more often than the attempt's
 // bound allows: at most once for a request whose method is not idempotent
-// (a POST or PATCH without an Idempotency-Key header), at most twice for
-// any other. The send over the bound was stopped before any byte of it was
+// (a POST or PATCH without an Idempotency-Key or X-Idempotency-Key
+// header), at most twice for any other. The send over the bound was stopped before any byte of it was
 // written.
 //
 // net/http resends a request within one RoundTrip after some connection
@@ -35,8 +35,12 @@ import (
 // count.
 //
 // [Retryable] classifies it as a reset: an idempotent request is retried,
-// a POST is returned, since the server may have processed it. It is never
-// a timeout.
+// a POST is returned, since the server may have processed it (with
+// [WithAllMethods] it is retried, as a new attempt). It is never a
+// timeout. A GOAWAY whose last stream ID says the server never took the
+// request cannot be told apart from the rest: the trace does not say why
+// net/http resends, so a POST fails then where net/http alone would have
+// resent it.
 type ReplayError struct {
 	// Method is the request's method.
 	Method string
@@ -56,8 +60,9 @@ func (e *ReplayError) Error() string {
 		times = "twice"
 	}
 	return "net/http began to send the " + e.Method + " again within one attempt, after it may have reached the server " + times +
-		" (it resends after some connection failures, and without end after an HTTP/2 PROTOCOL_ERROR reset);" +
-		" stopped before it was written"
+		" (it resends after a stream reset, a GOAWAY or a failed kept-alive connection, and without end after" +
+		" an HTTP/2 PROTOCOL_ERROR reset); stopped before it was written. A request that is safe to repeat" +
+		" can say so with an Idempotency-Key header or retry.WithAllMethods"
 }
 
 // sendGuard bounds how often one attempt's request reaches the wire. It is

@@ -81,7 +81,7 @@ func checkReplayError(t *testing.T, err error) {
 		t.Fatalf("error %v (%T); want a *ReplayError", err, err)
 	}
 	checkNotTimeout(t, err)
-	for _, want := range []string{"retry: ", "again", "PROTOCOL_ERROR", "stopped"} {
+	for _, want := range []string{"retry: ", "again", "PROTOCOL_ERROR", "stopped", "Idempotency-Key"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}

@@ -18,19 +18,25 @@ import (
 // HeadersFunc answers one request of a [NewHTTP2Server] at the frame level:
 // it gets the request's HEADERS (f.PseudoValue("method") is its method)
 // and the connection's framer to write the answer with (a RST_STREAM, a
-// GOAWAY, response HEADERS from [StatusBlock]). It returns false to close
-// the connection.
+// GOAWAY, response HEADERS from [StatusBlock]). It returns true to go on
+// reading the connection, false to close it at once (as after a GOAWAY
+// that ends it). The server reads and ignores request bodies' DATA frames
+// and every other frame but SETTINGS.
 type HeadersFunc func(fr *http2.Framer, f *http2.MetaHeadersFrame) bool
 
 // HTTP2Server is a server from [NewHTTP2Server].
 type HTTP2Server struct {
 	*httptest.Server
-	conns atomic.Int32
+	conns, requests atomic.Int32
 }
 
 // Conns returns how many HTTP/2 connections the server accepted: TLS
 // handshakes that negotiated HTTP/2, whether a request came on them or not.
 func (s *HTTP2Server) Conns() int { return int(s.conns.Load()) }
+
+// Requests returns how many requests reached the server: the HEADERS
+// frames it passed to its HeadersFunc.
+func (s *HTTP2Server) Requests() int { return int(s.requests.Load()) }
 
 // NewHTTP2Server starts an HTTP/2 server over TLS on 127.0.0.1 that speaks
 // frames itself, with golang.org/x/net/http2's Framer: it reads the client
@@ -54,7 +60,10 @@ func NewHTTP2Server(onHeaders HeadersFunc) *HTTP2Server {
 	srv.Config.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){
 		http2.NextProtoTLS: func(_ *http.Server, c *tls.Conn, _ http.Handler) {
 			s.conns.Add(1)
-			serveFrames(c, onHeaders)
+			serveFrames(c, func(fr *http2.Framer, f *http2.MetaHeadersFrame) bool {
+				s.requests.Add(1)
+				return onHeaders(fr, f)
+			})
 		},
 	}
 	srv.StartTLS()
