@@ -45,7 +45,9 @@ func newExecutorTransport(policies []failsafe.Policy[*http.Response], next http.
 	for _, p := range policies {
 		// failsafe-go's RetryPolicy and HedgePolicy interfaces are bare
 		// Policy interfaces that every policy satisfies; what tells them
-		// apart is that their values are also their Builders.
+		// apart is that their values are also their Builders. No build
+		// check can hold that; TestFailsafeWithoutRetryNumbersNoAttempt
+		// fails should an upgrade change it.
 		switch p.(type) {
 		case retrypolicy.Builder[*http.Response], hedgepolicy.Builder[*http.Response]:
 			t.retries = true

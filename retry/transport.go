@@ -38,9 +38,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		start = time.Now()
 	}
 	// Attempt 1 sends the caller's body: the next RoundTripper closes it,
-	// and later attempts take fresh bodies from req.GetBody.
+	// and later attempts take fresh bodies from req.GetBody. A body without
+	// GetBody is sent once whatever happens, so it is not watched, and
+	// net/http still sees it as it is (an *os.File keeps sendfile).
 	first, guard := newAttempt(req, req.Context(), 1)
-	body := withBody(first, req.Body)
+	var body *sentBody
+	if req.GetBody != nil {
+		body = withBody(first, req.Body)
+	}
 	resp, err := guard.settle(t.next.RoundTrip(first))
 	if err == nil && resp != nil && c.retryIf == nil && resp.StatusCode < 500 && !c.codes.has(resp.StatusCode) {
 		return resp, nil
@@ -90,20 +95,19 @@ func (t *transport) retry(c *config, o outcome) (*http.Response, error) {
 				return stop(sent, o)
 			}
 		}
-		next, guard := newAttempt(req, ctx, o.attempt+1)
-		body := withBody(next, rc)
 		// Discard first, so that whatever the attempt's body close sets off
 		// (a log event below retry, say) comes before the listeners.
 		discard(o.resp)
 		notify(c.onRetry, o.event(d, ""))
 		if werr := c.wait(ctx, d); werr != nil {
-			if body != nil {
-				_ = body.Close()
+			if hasBody(req) {
+				_ = rc.Close()
 			}
-			guard.settle(nil, werr)
 			t.release(c)
 			return nil, giveUp(sent, werr)
 		}
+		next, guard := newAttempt(req, ctx, o.attempt+1)
+		body := withBody(next, rc)
 		o.resp, o.err = guard.settle(t.next.RoundTrip(next))
 		o.bodyFailed = body.readFailed()
 		t.release(c)

@@ -3,7 +3,6 @@ package retry
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -137,11 +136,9 @@ type sendGuard struct {
 	req    *http.Request // the attempt's request, to tell nested layers of it
 	outer  *sendGuard    // the guard of the enclosing retry layer, if any
 
-	inner   atomic.Int32 // guards of inner retry layers now running
-	sends   atomic.Int32
-	exempt  atomic.Bool // the current connection's send does not count
-	stopped atomic.Bool
-	ended   atomic.Bool
+	inner  atomic.Int32 // guards of inner retry layers now running
+	sends  atomic.Int32
+	exempt atomic.Bool // the current connection's send does not count
 
 	// GotConn's own. net/http calls it one send after another on the
 	// attempt's goroutine, but a middleware below may send a request of its
@@ -208,7 +205,6 @@ func (g *sendGuard) gotConn(info httptrace.GotConnInfo) {
 	if sends < g.limit {
 		return
 	}
-	g.stopped.Store(true)
 	g.cancel(&ReplayError{Method: g.method, Sends: int(sends)})
 	if info.Conn != nil && !h2 {
 		_ = info.Conn.Close()
@@ -261,11 +257,8 @@ func http2Conn(conn net.Conn) bool {
 // caller reads the body under it.
 func (g *sendGuard) settle(resp *http.Response, err error) (*http.Response, error) {
 	if err != nil {
-		if g.stopped.Load() {
-			var re *ReplayError
-			if errors.As(context.Cause(g.ctx), &re) {
-				err = re
-			}
+		if re, ok := context.Cause(g.ctx).(*ReplayError); ok {
+			err = re
 		}
 		g.OnEnd()
 		return resp, err
@@ -278,11 +271,9 @@ func (g *sendGuard) settle(resp *http.Response, err error) (*http.Response, erro
 func (g *sendGuard) OnRead(_ []byte, err error) error { return err }
 
 // OnEnd releases the attempt's context and hands the count back to the
-// enclosing guard, once.
+// enclosing guard. It runs once: from settle on an error, else when the
+// watched body ends.
 func (g *sendGuard) OnEnd() {
-	if g.ended.Swap(true) {
-		return
-	}
 	g.cancel(nil)
 	if g.outer != nil {
 		g.outer.inner.Add(-1)
