@@ -72,7 +72,7 @@ func figures(s settings) []figure {
 	return []figure{
 		{Num: 1, Label: "1. added per request over an in-memory base: time, allocations", Run: runPerRequest},
 		{Num: 2, Label: fmt.Sprintf("2. loopback throughput, %d clients: ratio to raw (requests/s)", s.Clients), Run: runThroughput},
-		{Num: 3, Label: "3. faulty server (two 503s with 2 KiB, then 200): connections / goroutines left / p50 / p99", Run: runFaulty, Notes: runFaultyBudgeted},
+		{Num: 3, Label: "3. faulty server (two 503s with 2 KiB, then 200): connections / goroutines left / p50 / p99", Run: runFaulty},
 		{Num: 4, Label: fmt.Sprintf("4. %s streamed PUT: bytes allocated", formatBytes(float64(s.StreamSize))), Run: runStreamedPut},
 		{Num: 5, Label: "5. Retry-After wait: `1` / HTTP-date 2 s ahead", Run: runRetryAfter},
 		{Num: 6, Label: fmt.Sprintf("6. total outage (every answer 503 after %s): attempts per call at %s concurrent callers",
@@ -279,24 +279,4 @@ func runRetryAfter(ctx context.Context, libs []library, s settings) ([]string, e
 		}
 		return fmt.Sprintf("%s / %s", formatNS(median(waits[i][0])), formatNS(median(waits[i][1])))
 	}), errors.Join(errs...)
-}
-
-// runFaultyBudgeted runs figure 3's requests again through each library
-// that has a retry budget and returns a note line for each: how many calls
-// ended on a 503 (median over rounds), which the budget would cause by
-// refusing the retries of a blip that every client meets at once.
-func runFaultyBudgeted(ctx context.Context, s settings) ([]string, error) {
-	var libs []library
-	for _, lib := range libraries() {
-		if lib.Unbudgeted != nil {
-			libs = append(libs, lib)
-		}
-	}
-	res, failed, err := rounds(libs, s.Rounds, false, func(lib library) (int, error) {
-		return measureFaultyEnded(ctx, lib, s.Clients, s.FaultRequests)
-	})
-	return cells(failed, func(i int) string {
-		return fmt.Sprintf("%s, with its default retry budget: %.0f of %d calls ended on a 503",
-			libs[i].Name, medianOf(res[i], func(n int) float64 { return float64(n) }), s.FaultRequests)
-	}), err
 }

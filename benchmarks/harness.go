@@ -175,36 +175,6 @@ func measureFaulty(ctx context.Context, lib library, clients, requests int, sett
 	}, nil
 }
 
-// measureFaultyEnded sends requests GETs from clients goroutines through
-// lib to a fresh server that fails each request twice with 503 before 200,
-// as measureFaulty does, and returns how many calls ended on a 503.
-func measureFaultyEnded(ctx context.Context, lib library, clients, requests int) (int, error) {
-	rt, baseURL, stop, err := startTracked(lib, newFaultHandler(faultFailures, faultBodySize))
-	if err != nil {
-		return 0, err
-	}
-	defer stop()
-	var ended atomic.Int64
-	err = parallel(clients, requests, func(i int) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/items", nil)
-		if err != nil {
-			return err
-		}
-		req.Header.Set(requestIDHeader, strconv.Itoa(i))
-		resp, err := rt.RoundTrip(req)
-		if err != nil {
-			return err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		_ = resp.Body.Close()
-		if resp.StatusCode == http.StatusServiceUnavailable {
-			ended.Add(1)
-		}
-		return nil
-	})
-	return int(ended.Load()), err
-}
-
 // settle polls runtime.NumGoroutine until it is at most target or limit has
 // passed, and returns the last count.
 func settle(target int, limit time.Duration) int {

@@ -37,12 +37,6 @@ type library struct {
 	// Wrap returns the library's RoundTripper over base, set up for requests
 	// to baseURL (an absolute http URL without a path).
 	Wrap func(base http.RoundTripper, baseURL string) (http.RoundTripper, error)
-	// Unbudgeted, when not nil, is Wrap without the library's retry
-	// budget. Figure 3 runs it: there every client's request fails twice
-	// at once, and a budget would end some calls at their first 503 (by
-	// design: figure 6 measures it), so the figure could not compare what
-	// happens to the retried responses.
-	Unbudgeted func(base http.RoundTripper, baseURL string) (http.RoundTripper, error)
 }
 
 // libraries returns the columns in table order.
@@ -50,7 +44,7 @@ func libraries() []library {
 	return []library{
 		{Name: "raw", Wrap: wrapRaw},
 		{Name: "retry", Retries: true, StreamBound: streamBound, Wrap: wrapRetry},
-		{Name: "stocktrim", Retries: true, StreamBound: streamBound, Wrap: wrapStocktrim, Unbudgeted: wrapStocktrimUnbudgeted},
+		{Name: "stocktrim", Retries: true, StreamBound: streamBound, Wrap: wrapStocktrim},
 		{Name: "retryablehttp", Retries: true, Wrap: wrapRetryablehttp},
 		{Name: "failsafehttp", Retries: true, Wrap: wrapFailsafehttp},
 	}
@@ -103,7 +97,7 @@ func wrapStocktrimWith(base http.RoundTripper, baseURL string, opts ...stocktrim
 }
 
 // wrapStocktrimUnbudgeted returns the stack of wrapStocktrim without its
-// retry budget.
+// retry budget, for figure 6's notes.
 func wrapStocktrimUnbudgeted(base http.RoundTripper, baseURL string) (http.RoundTripper, error) {
 	return wrapStocktrimWith(base, baseURL, stocktrim.WithRetryBudget(nil))
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"runtime"
 	"time"
 
@@ -89,17 +88,14 @@ func wrapDefaultStack(base http.RoundTripper, baseURL string) (http.RoundTripper
 }
 
 // wrapFailsafeStack returns failsafehttp doing the stocktrim stack's work
-// over base: its retry policy with the same settings, its timeout policy per
-// attempt, over our auth (to baseURL's host only) and logging layers.
+// over base, as near as it can: its retry policy with the same settings,
+// its timeout policy per attempt (a whole-attempt limit; it has no idle
+// one), over our auth (to baseURL's origin only) and logging layers.
 func wrapFailsafeStack(base http.RoundTripper, baseURL string) (http.RoundTripper, error) {
-	u, err := url.Parse(baseURL)
-	if err != nil {
-		return nil, err
-	}
 	inner := roundtrip.Chain(
 		auth.Headers(map[string]string{
 			stocktrim.HeaderAuthID: stackAuthID, stocktrim.HeaderSignature: stackSignature,
-		}, auth.OnlyHosts(u.Hostname())),
+		}, auth.OnlyOrigins(baseURL)),
 		logging.New(stackLogger()),
 	).Then(base)
 	return failsafehttp.NewRoundTripper(inner, defaultFailsafeRetry(),
