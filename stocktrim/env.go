@@ -57,8 +57,8 @@ func parseMaxRetries(s string) (int, error) {
 // error never quotes s.
 func parseTimeout(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	if rest, neg := strings.CutPrefix(s, "-"); neg && rest != "" && (isDecimal(rest) || validDuration(rest)) {
-		return 0, errNotPositive // a negative number or duration: say so, not "not a number"
+	if rest, neg := strings.CutPrefix(s, "-"); neg && isDecimal(rest) {
+		return 0, errNotPositive // a negative number: say so, not "too large"; a negative duration parses
 	}
 	var d time.Duration
 	if isDecimal(s) {
@@ -78,12 +78,6 @@ func parseTimeout(s string) (time.Duration, error) {
 		return 0, errNotPositive
 	}
 	return d, nil
-}
-
-// validDuration reports whether s parses as a Go duration.
-func validDuration(s string) bool {
-	_, err := time.ParseDuration(s)
-	return err == nil
 }
 
 // isDecimal reports whether s is digits with at most one decimal point

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/roundtrip-go/roundtrip/examples/internal/console"
+	"github.com/roundtrip-go/roundtrip/middleware"
 	"github.com/roundtrip-go/roundtrip/retry"
 	"github.com/roundtrip-go/roundtrip/stocktrim"
 	"github.com/roundtrip-go/roundtrip/stocktrim/stocktrimtest"
@@ -115,7 +116,7 @@ const (
 func demo(ctx context.Context, o options, logger zerolog.Logger, stdout, stderr io.Writer) error {
 	srv := stocktrimtest.NewServer()
 	defer srv.Close()
-	base := &http.Transport{ForceAttemptHTTP2: true}
+	base := http.DefaultTransport.(*http.Transport).Clone()
 	defer base.CloseIdleConnections()
 	client, err := stocktrim.NewClient(
 		stocktrim.WithTransport(slowLink{next: base}),
@@ -200,7 +201,7 @@ func demo(ctx context.Context, o options, logger zerolog.Logger, stdout, stderr 
 // listProducts gets the products from the API at base, only the one with
 // code when code is not empty.
 func listProducts(ctx context.Context, client *http.Client, base, code string) ([]product, error) {
-	u := strings.TrimSuffix(base, "/") + "/api/Products"
+	u := base + "/api/Products"
 	if code != "" {
 		u += "?" + url.Values{"code": {code}}.Encode()
 	}
@@ -281,6 +282,9 @@ func (l slowLink) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return resp, err
 }
+
+// CloseIdleConnections reaches the base transport, as every layer's does.
+func (l slowLink) CloseIdleConnections() { middleware.CloseIdleConnections(l.next) }
 
 // slowBody is a response body read through slowLink.
 type slowBody struct {
