@@ -1,7 +1,6 @@
 package logging
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,7 +18,6 @@ import (
 // at the end. At debug it keeps the first limit bytes the caller read.
 type attemptLog struct {
 	t     *transport
-	ctx   context.Context
 	req   *http.Request
 	lvl   event.Level
 	ze    *zerolog.Event // the zerolog event, started at RoundTrip; nil for slog
@@ -85,5 +83,5 @@ func (a *attemptLog) finishLocked(err error) {
 		event.AddTo(a.ze, a.fields).Msg(message)
 		return
 	}
-	event.WriteSlog(a.ctx, a.t.sl, a.lvl, message, a.fields)
+	event.WriteSlog(a.req.Context(), a.t.sl, a.lvl, message, a.fields)
 }

@@ -155,7 +155,7 @@ func (t *transport) open(ctx context.Context, lvl event.Level) *attemptLog {
 	} else if ze = t.zl.WithLevel(lvl.Zerolog()); ze == nil {
 		return nil
 	}
-	a := &attemptLog{t: t, ctx: ctx, lvl: lvl, ze: ze}
+	a := &attemptLog{t: t, lvl: lvl, ze: ze}
 	a.fields = a.buf[:0]
 	return a
 }

@@ -64,8 +64,8 @@ func (l listener) write(lvl event.Level, msg string, ev retry.Event) {
 	if ev.Request != nil {
 		ctx = ev.Request.Context()
 	}
-	if l.sl != nil && l.sl.Enabled(ctx, lvl.Slog()) {
-		event.WriteSlog(ctx, l.sl, lvl, msg, l.fields(buf[:0], ev, lvl == event.Error))
+	if l.sl != nil && l.sl.Enabled(ctx, lvl.Slog()) { // before the fields are built
+		l.sl.LogAttrs(ctx, lvl.Slog(), msg, l.fields(buf[:0], ev, lvl == event.Error)...)
 	}
 }
 

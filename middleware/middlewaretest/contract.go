@@ -213,7 +213,10 @@ func readResponse(t testing.TB, name string, resp *http.Response, want string, b
 // A cancelCtx or context.AfterFunc made on a parent that has an AfterFunc
 // method registers through it (see context.propagateCancel) and calls the
 // stop function it got back when released; whatever is never stopped is
-// still pending once the response has ended.
+// still pending once the response has ended. Only context.AfterFunc's use
+// of the AfterFunc method is documented; that WithCancel and WithTimeout
+// use it too is the context package's own detail, which the "timeout never
+// released" case of this package's tests would catch changing.
 type trackedCtx struct {
 	context.Context // the values; never done
 	done            chan struct{}

@@ -63,6 +63,6 @@ func ExampleNewHTTP2Server() {
 		return
 	}
 	resp.Body.Close()
-	fmt.Println(resp.StatusCode, "after", streams.Load(), "streams on", srv.Conns(), "connection")
-	// Output: 204 after 2 streams on 1 connection
+	fmt.Println(resp.StatusCode, "after", srv.Requests(), "requests on", srv.Conns(), "connection")
+	// Output: 204 after 2 requests on 1 connection
 }
